@@ -1,0 +1,240 @@
+// The `parallax` command line: record headless, list and summarise sessions, serve the window.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { RecordRequest, SignalName, TargetSpec } from '../shared/domain';
+import { ALL_SIGNALS } from '../shared/domain';
+import { ParallaxError, messageOf } from '../shared/errors';
+import { Engine } from './engine/engine';
+import { startWebHost } from './host';
+import { formatProcesses, formatSessions, formatSummary } from './cli-format';
+
+const USAGE = `Usage: parallax <command> [options]
+
+Commands:
+  record (--pid PID | --inspect HOST:PORT | --ws URL | -- CMD ARGS...)
+         [--duration SECONDS] [--signals cpu,logs,metrics] [--interval-us N] [--name NAME] [--store FILE]
+                        Record a Node process; prints the new session id as the last line.
+  sessions [--store FILE] [--json]      List recorded sessions.
+  summary SESSION [--store FILE] [--from US --to US] [--json]
+                        Counts and top functions of a session (SESSION may be an id prefix).
+  serve [--port N] [--store FILE]       Serve the window to a browser on 127.0.0.1; prints its URL.
+  ps [--json]                           List local Node processes.
+
+The store is PARALLAX_STORE or the per-user store unless --store is given.`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'record':
+        return await record(rest);
+      case 'sessions':
+        return await sessions(rest);
+      case 'summary':
+        return await summary(rest);
+      case 'serve':
+        return await serve(rest);
+      case 'ps':
+        return await ps(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`parallax: ${error.message}\nRun "parallax help" for usage.\n`);
+      return 2;
+    }
+    process.stderr.write(`parallax: ${error instanceof ParallaxError ? error.message : messageOf(error)}\n`);
+    return 1;
+  }
+}
+
+async function record(args: string[]): Promise<number> {
+  const dashDash = args.indexOf('--');
+  const launchCommand = dashDash >= 0 ? args.slice(dashDash + 1) : [];
+  const { values } = parseArgs({
+    args: dashDash >= 0 ? args.slice(0, dashDash) : args,
+    options: {
+      pid: { type: 'string' },
+      inspect: { type: 'string' },
+      ws: { type: 'string' },
+      duration: { type: 'string' },
+      signals: { type: 'string' },
+      'interval-us': { type: 'string' },
+      name: { type: 'string' },
+      store: { type: 'string' },
+    },
+  });
+  const targets: TargetSpec[] = [];
+  if (values.pid !== undefined) targets.push({ kind: 'pid', pid: positiveInt(values.pid, '--pid') });
+  if (values.inspect !== undefined) targets.push(parseHostPort(values.inspect));
+  if (values.ws !== undefined) targets.push({ kind: 'ws', url: values.ws });
+  if (launchCommand.length > 0) targets.push({ kind: 'launch', command: launchCommand, cwd: process.cwd() });
+  if (targets.length !== 1) throw new UsageError('record needs exactly one target: --pid, --inspect, --ws or -- CMD');
+
+  const request: RecordRequest = { target: targets[0]! };
+  if (values.duration !== undefined) request.durationSec = positiveNumber(values.duration, '--duration');
+  if (values.signals !== undefined) request.signals = parseSignals(values.signals);
+  if (values['interval-us'] !== undefined) {
+    const interval = positiveInt(values['interval-us'], '--interval-us');
+    if (interval < 10 || interval > 1_000_000) throw new UsageError('--interval-us must be between 10 and 1000000');
+    request.intervalUs = interval;
+  }
+  if (values.name !== undefined) request.name = values.name;
+
+  const engine = Engine.open({
+    storePath: values.store,
+    onTargetOutput: (_stream, chunk) => process.stderr.write(chunk),
+  });
+  try {
+    const { sessionId } = await engine.startRecording(request);
+    const live = process.stderr.isTTY;
+    const unsubscribe = engine.events.on('recording', (p) => {
+      if (p.sessionId !== sessionId || !live) return;
+      const line = `recording ${(p.elapsedMs / 1000).toFixed(1)} s: ${p.counts.cpuSamples} samples, ${p.counts.logs} logs, ${p.counts.metricPoints} metric points`;
+      process.stderr.write(`\r${line}\u001b[K`);
+    });
+    process.stderr.write(`Recording session ${sessionId}${request.durationSec ? ` for ${request.durationSec} s` : ''}; Ctrl-C stops and saves.\n`);
+    let interrupts = 0;
+    const onSignal = (): void => {
+      if (++interrupts > 1) {
+        process.stderr.write('\nparallax: stopping without waiting; data written so far is kept\n');
+        process.exit(130);
+      }
+      void engine.stopRecording(sessionId);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const session = await engine.whenRecordingEnds(sessionId);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    unsubscribe();
+    if (live) process.stderr.write('\n');
+    const summary = await engine.getSummary(sessionId);
+    process.stderr.write(
+      `Session ${session.status}${session.statusDetail ? ` (${session.statusDetail})` : ''}: ` +
+        `${summary.counts.cpuSamples} CPU samples, ${summary.counts.logs} logs, ${summary.counts.metricPoints} metric points.\n`,
+    );
+    process.stdout.write(`${sessionId}\n`);
+    return session.status === 'failed' ? 1 : 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function sessions(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { store: { type: 'string' }, json: { type: 'boolean' } } });
+  const engine = Engine.open({ storePath: values.store });
+  try {
+    const list = await engine.listSessions();
+    process.stdout.write(values.json ? `${JSON.stringify(list, null, 2)}\n` : formatSessions(list));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function summary(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { store: { type: 'string' }, json: { type: 'boolean' }, from: { type: 'string' }, to: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('summary needs one SESSION id');
+  if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together');
+  const range =
+    values.from !== undefined && values.to !== undefined
+      ? { fromUs: finiteNumber(values.from, '--from'), toUs: finiteNumber(values.to, '--to') }
+      : undefined;
+  const engine = Engine.open({ storePath: values.store });
+  try {
+    const result = await engine.getSummary(positionals[0]!, range);
+    process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, store: { type: 'string' } } });
+  const port = values.port === undefined ? 0 : positiveInt(values.port, '--port');
+  const rendererDir = resolve(projectRoot(), 'out/renderer');
+  if (!existsSync(resolve(rendererDir, 'index.html'))) {
+    throw new ParallaxError('not-found', 'The window is not built yet: run "npm run build" first');
+  }
+  const engine = Engine.open({ storePath: values.store });
+  const host = await startWebHost(engine, { port, rendererDir }).catch(async (error: unknown) => {
+    await engine.close();
+    throw error;
+  });
+  process.stderr.write('Parallax is serving on loopback; open this URL (it carries the access token). Ctrl-C stops.\n');
+  process.stdout.write(`${host.url}\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  await host.close();
+  await engine.close();
+  return 0;
+}
+
+async function ps(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const engine = Engine.open({ storePath: ':memory:' });
+  try {
+    const list = await engine.listProcesses();
+    process.stdout.write(values.json ? `${JSON.stringify(list, null, 2)}\n` : formatProcesses(list));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+function projectRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+}
+
+function parseHostPort(value: string): TargetSpec {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(value);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port < 1 || port > 65535) throw new UsageError(`--inspect wants HOST:PORT, got "${value}"`);
+  return { kind: 'inspect', host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+function parseSignals(value: string): SignalName[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !ALL_SIGNALS.includes(n as SignalName));
+  if (unknown.length || names.length === 0) {
+    throw new UsageError(`Unknown signal "${unknown[0] ?? value}"; choose from ${ALL_SIGNALS.join(', ')}`);
+  }
+  return [...new Set(names)] as SignalName[];
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} wants a positive whole number, got "${value}"`);
+  return n;
+}
+
+function positiveNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} wants a positive number, got "${value}"`);
+  return n;
+}
+
+function finiteNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} wants a number, got "${value}"`);
+  return n;
+}

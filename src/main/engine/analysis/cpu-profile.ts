@@ -1,0 +1,127 @@
+// Aggregates stored CPU samples of a time window into a flame tree and per-function timings.
+import type { FlameTree, FunctionTiming, TimeRange } from '../../../shared/domain';
+import { ROOT_STACK_ID } from '../store/cpu-samples';
+import type { Store } from '../store/store';
+import { frameKind } from './frame-kind';
+
+const IDLE = '(idle)';
+
+/** Self time per stack id over a window, each sample weighted by the time until the next one. */
+export interface StackTimes {
+  selfUs: Float64Array;
+  sampleCount: number;
+}
+
+/**
+ * A sample stands for the time until the next sample, capped so that a gap (a paused target,
+ * a rotation hand-off) is not charged to one stack; the last sample gets the nominal interval.
+ */
+export function stackTimesForWindow(store: Store, sessionId: string, stackCount: number, intervalUs: number, range?: TimeRange): StackTimes {
+  const selfUs = new Float64Array(stackCount);
+  const capUs = intervalUs * 10;
+  let sampleCount = 0;
+  let prevTime = NaN;
+  let prevStack = -1;
+  const charge = (stack: number, weight: number): void => {
+    if (stack >= 0 && stack < stackCount) selfUs[stack]! += weight;
+  };
+  for (const chunk of store.cpu.chunks(sessionId, range)) {
+    const { timesUs, stackIds } = chunk;
+    for (let i = 0; i < timesUs.length; i++) {
+      const t = timesUs[i]!;
+      if (range && (t < range.fromUs || t > range.toUs)) continue;
+      if (prevStack >= 0) charge(prevStack, Math.min(Math.max(t - prevTime, 0), capUs));
+      prevTime = t;
+      prevStack = stackIds[i]!;
+      sampleCount++;
+    }
+  }
+  if (prevStack >= 0) charge(prevStack, intervalUs);
+  return { selfUs, sampleCount };
+}
+
+export function flameTreeForWindow(store: Store, sessionId: string, intervalUs: number, range?: TimeRange): FlameTree {
+  const functions = store.cpu.functions(sessionId);
+  const stacks = store.cpu.stacks(sessionId);
+  const stackCount = stacks.parent.length;
+  const { selfUs, sampleCount } = stackTimesForWindow(store, sessionId, stackCount, intervalUs, range);
+
+  // A child stack is always interned after its parent, so ids are a topological order.
+  const totalUs = Float64Array.from(selfUs);
+  for (let id = stackCount - 1; id > ROOT_STACK_ID; id--) {
+    const parent = stacks.parent[id]!;
+    if (parent >= 0) totalUs[parent]! += totalUs[id]!;
+  }
+
+  const index = new Int32Array(stackCount).fill(-1);
+  const tree: FlameTree = {
+    functions: [],
+    functionId: [],
+    parent: [],
+    selfUs: [],
+    totalUs: [],
+    sampleCount,
+    range: range ?? null,
+  };
+  const functionIndex = new Map<number, number>();
+  for (let id = 0; id < stackCount; id++) {
+    if (id !== ROOT_STACK_ID && (totalUs[id]! <= 0 || stacks.parent[id]! < 0)) continue;
+    const parentIndex = id === ROOT_STACK_ID ? -1 : index[stacks.parent[id]!]!;
+    if (id !== ROOT_STACK_ID && parentIndex < 0) continue;
+    let fn = -1;
+    if (id !== ROOT_STACK_ID) {
+      const stored = stacks.functionId[id]!;
+      fn = functionIndex.get(stored) ?? -1;
+      if (fn < 0) {
+        const f = functions[stored]!;
+        fn = tree.functions.length;
+        functionIndex.set(stored, fn);
+        tree.functions.push({ name: f.name || '(anonymous)', url: f.url, line: f.line + 1, column: f.col + 1, kind: frameKind(f.url) });
+      }
+    }
+    index[id] = tree.parent.length;
+    tree.parent.push(parentIndex);
+    tree.functionId.push(fn);
+    tree.selfUs.push(selfUs[id]!);
+    tree.totalUs.push(totalUs[id]!);
+  }
+  return tree;
+}
+
+/** Functions by self time, each counted once per sample however deep it recurses. */
+export function topFunctions(store: Store, sessionId: string, intervalUs: number, limit: number, range?: TimeRange): FunctionTiming[] {
+  const functions = store.cpu.functions(sessionId);
+  const stacks = store.cpu.stacks(sessionId);
+  const { selfUs } = stackTimesForWindow(store, sessionId, stacks.parent.length, intervalUs, range);
+  const selfByFn = new Float64Array(functions.length);
+  const totalByFn = new Float64Array(functions.length);
+  const seen = new Int32Array(functions.length).fill(-1);
+  for (let id = 1; id < selfUs.length; id++) {
+    const weight = selfUs[id]!;
+    if (weight <= 0) continue;
+    selfByFn[stacks.functionId[id]!]! += weight;
+    for (let s = id; s > ROOT_STACK_ID && s >= 0; s = stacks.parent[s]!) {
+      const fn = stacks.functionId[s]!;
+      if (seen[fn] === id) continue;
+      seen[fn] = id;
+      totalByFn[fn]! += weight;
+    }
+  }
+  const ranked: FunctionTiming[] = [];
+  functions.forEach((f, i) => {
+    if (f.name === IDLE || f.name === '(root)' || totalByFn[i]! <= 0) return;
+    ranked.push({
+      name: f.name || '(anonymous)',
+      url: f.url,
+      line: f.line + 1,
+      selfMs: round3(selfByFn[i]! / 1000),
+      totalMs: round3(totalByFn[i]! / 1000),
+    });
+  });
+  ranked.sort((a, b) => b.selfMs - a.selfMs || b.totalMs - a.totalMs);
+  return ranked.slice(0, limit);
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

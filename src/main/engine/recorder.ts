@@ -1,0 +1,252 @@
+// One recording: attaches, starts the captures asked for, streams them into the store, and ends
+// cleanly however it ends (asked to stop, duration reached, target exited or crashed).
+import { randomUUID } from 'node:crypto';
+import type { RecordRequest, RecordingProgress, SessionInfo, SessionStatus, SignalName, TargetInfo } from '../../shared/domain';
+import { ALL_SIGNALS } from '../../shared/domain';
+import { ParallaxError, messageOf } from '../../shared/errors';
+import { type ClockMapping, measureClock } from './capture/clock';
+import { ConsoleCapture } from './capture/console';
+import { CpuCapture } from './capture/cpu';
+import { MetricsCapture } from './capture/metrics';
+import { type ResolvedTarget, detachTarget, resolveTarget } from './inspector/attach';
+import { InspectorConnection } from './inspector/connection';
+import { type LaunchedTarget, launchTarget } from './inspector/launch';
+import { SessionWriter } from './store/session-writer';
+import type { Store } from './store/store';
+
+export const DEFAULT_INTERVAL_US = 1000;
+const PROGRESS_EVERY_MS = 500;
+const CLOCK_RESYNC_EVERY_MS = 30_000;
+
+export interface RecordingHooks {
+  onProgress(progress: RecordingProgress): void;
+  /** Output of a launched target, for the face to show (the CLI forwards it to stderr). */
+  onTargetOutput?(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+}
+
+interface Capture {
+  stop(): Promise<void>;
+}
+
+export class Recording {
+  readonly done: Promise<SessionInfo>;
+  private resolveDone!: (info: SessionInfo) => void;
+  private readonly startedAtMs = Date.now();
+  private readonly captures: Capture[] = [];
+  private readonly connections: InspectorConnection[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private writer: SessionWriter | null = null;
+  private clock: ClockMapping = { offsetUs: 0, measuredAtUs: 0 };
+  private finishing: Promise<SessionInfo> | null = null;
+  private target: ResolvedTarget | null = null;
+  private launched: LaunchedTarget | null = null;
+  private statusDetail: string | null = null;
+
+  private constructor(
+    private readonly store: Store,
+    readonly sessionId: string,
+    private readonly hooks: RecordingHooks,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Attaches and starts every capture; resolves once data flows. Throws ParallaxError on failure. */
+  static async start(store: Store, request: RecordRequest, hooks: RecordingHooks): Promise<Recording> {
+    const recording = new Recording(store, randomUUID(), hooks);
+    try {
+      await recording.begin(request);
+      return recording;
+    } catch (error) {
+      await recording.abandon(error);
+      throw error instanceof ParallaxError ? error : new ParallaxError('attach-failed', messageOf(error));
+    }
+  }
+
+  get status(): SessionStatus {
+    return this.finishing ? 'completed' : 'recording';
+  }
+
+  /** Stops the recording and saves everything; the status says how it ended. */
+  stop(status: SessionStatus = 'completed', detail: string | null = null): Promise<SessionInfo> {
+    this.finishing ??= this.finish(status, detail);
+    return this.finishing;
+  }
+
+  private async begin(request: RecordRequest): Promise<void> {
+    const signals: SignalName[] = request.signals ?? [...ALL_SIGNALS];
+    const intervalUs = request.intervalUs ?? DEFAULT_INTERVAL_US;
+    let targetInfo: TargetInfo;
+    if (request.target.kind === 'launch') {
+      this.launched = await launchTarget(request.target.command, {
+        cwd: request.target.cwd,
+        onOutput: (stream, chunk) => this.hooks.onTargetOutput?.(stream, chunk),
+      });
+      targetInfo = {
+        pid: this.launched.pid,
+        nodeVersion: null,
+        title: request.target.command.join(' '),
+        attachedVia: `launch ${request.target.command.join(' ')}`,
+      };
+    } else {
+      this.target = await resolveTarget(request.target);
+      targetInfo = {
+        pid: this.target.pid,
+        nodeVersion: this.target.nodeVersion,
+        title: this.target.title,
+        attachedVia: this.target.attachedVia,
+      };
+    }
+    const wsUrl = this.launched?.wsUrl ?? this.target!.wsUrl;
+    const main = await this.connect(wsUrl);
+    // A launched target waits for the debugger, and evaluations hang until it runs: identify it
+    // and read its clock after the captures that must see its first moments have started.
+    const waiting = this.launched !== null;
+    let startedUs = Date.now() * 1000;
+    if (!waiting) {
+      await this.identify(main, targetInfo);
+      startedUs = Math.round(this.clock.measuredAtUs);
+    }
+
+    this.store.sessions.create({
+      id: this.sessionId,
+      name: request.name ?? defaultName(targetInfo),
+      startedUs,
+      target: targetInfo,
+      signals,
+      intervalUs,
+    });
+    this.writer = new SessionWriter(this.store, this.sessionId, (error) => this.fail(error));
+
+    // A connected client keeps an exiting target alive: collect what is pending, then let go.
+    main.on('NodeRuntime.waitingForDisconnect', () => void this.stop('target-exited', 'The target exited.'));
+    main.onClose(() => void this.stop('target-exited', 'The connection to the target closed (it exited or was killed).'));
+    await main.send('NodeRuntime.enable');
+    await main.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
+
+    const onError = (error: unknown): void => this.fail(error);
+    if (signals.includes('cpu')) {
+      const second = await this.connect(wsUrl);
+      const cpu = new CpuCapture(main, second, this.writer, () => this.clock, { intervalUs }, onError);
+      await cpu.start();
+      this.captures.push(cpu);
+    }
+    if (signals.includes('logs')) {
+      const logs = new ConsoleCapture(main, this.writer, waiting ? 0 : startedUs);
+      await logs.start();
+      this.captures.push(logs);
+    }
+    if (waiting) {
+      await main.send('Runtime.runIfWaitingForDebugger');
+      await this.identify(main, targetInfo);
+      this.store.sessions.updateTarget(this.sessionId, targetInfo);
+    }
+    if (signals.includes('metrics')) {
+      const metrics = new MetricsCapture(main, this.writer, onError);
+      await metrics.start();
+      this.captures.push(metrics);
+    }
+
+    this.timers.push(setInterval(() => this.hooks.onProgress(this.progress('recording')), PROGRESS_EVERY_MS));
+    this.timers.push(
+      setInterval(() => {
+        measureClock(main).then((clock) => (this.clock = clock), () => undefined);
+      }, CLOCK_RESYNC_EVERY_MS),
+    );
+    if (request.durationSec) {
+      this.timers.push(setTimeout(() => void this.stop('completed'), request.durationSec * 1000));
+    }
+    this.hooks.onProgress(this.progress('recording'));
+  }
+
+  /** Fills in what the target says of itself (the inspector's title does not always carry the PID) and reads its clock. */
+  private async identify(main: InspectorConnection, target: TargetInfo): Promise<void> {
+    const self = await main
+      .evaluate<{ pid: number; node: string }>('({ pid: process.pid, node: process.versions.node })')
+      .catch(() => null);
+    target.pid ??= self?.pid ?? null;
+    target.nodeVersion ??= self?.node ?? null;
+    this.clock = await measureClock(main);
+  }
+
+  private async connect(wsUrl: string): Promise<InspectorConnection> {
+    const connection = await InspectorConnection.open(wsUrl);
+    this.connections.push(connection);
+    return connection;
+  }
+
+  private fail(error: unknown): void {
+    void this.stop('failed', `Recording failed: ${messageOf(error)}`);
+  }
+
+  private async finish(status: SessionStatus, detail: string | null): Promise<SessionInfo> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.statusDetail = detail;
+    // Captures stop one by one: on an exiting target each still answers (research §10.1);
+    // on a dropped connection they fail fast and what was stored stays.
+    for (const capture of this.captures.reverse()) {
+      await capture.stop().catch((error: unknown) => {
+        if (status === 'completed') this.statusDetail ??= `Part of the data could not be collected: ${messageOf(error)}`;
+      });
+    }
+    let endedUs = Date.now() * 1000;
+    try {
+      this.writer?.close();
+    } catch (error) {
+      status = 'failed';
+      this.statusDetail = `Could not write to the store: ${messageOf(error)}`;
+    }
+    if (this.target?.openedBySignal) await detachTarget(this.target);
+    for (const connection of this.connections) await connection.close();
+    if (this.launched) {
+      const exit = await stopLaunched(this.launched);
+      if (status === 'target-exited') this.statusDetail = describeExit(exit);
+    }
+    endedUs = Math.max(endedUs, Math.round(this.clock.measuredAtUs));
+    this.store.sessions.finish(this.sessionId, status, endedUs, this.statusDetail);
+    this.hooks.onProgress(this.progress(status));
+    const info = this.store.sessions.get(this.sessionId);
+    this.resolveDone(info);
+    return info;
+  }
+
+  /** Cleans up after a failed start, before or after the session row exists. */
+  private async abandon(error: unknown): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.writer?.close();
+    for (const connection of this.connections) await connection.close();
+    if (this.target?.openedBySignal) await detachTarget(this.target);
+    if (this.launched) await stopLaunched(this.launched);
+    if (this.writer) this.store.sessions.finish(this.sessionId, 'failed', Date.now() * 1000, messageOf(error));
+  }
+
+  private progress(status: SessionStatus): RecordingProgress {
+    return {
+      sessionId: this.sessionId,
+      status,
+      elapsedMs: Date.now() - this.startedAtMs,
+      counts: { ...(this.writer?.counts ?? { cpuSamples: 0, logs: 0, metricPoints: 0 }) },
+      statusDetail: this.statusDetail,
+    };
+  }
+}
+
+function defaultName(target: TargetInfo): string {
+  const what = target.title?.replace(/\[\d+\]$/, '').trim() || 'node';
+  return target.pid ? `${what} (pid ${target.pid})` : what;
+}
+
+/** A target Parallax launched ends with its recording: ask it to stop, then insist. */
+async function stopLaunched(launched: LaunchedTarget): Promise<{ code: number | null; signal: string | null }> {
+  const { child } = launched;
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+  try {
+    return await launched.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeExit(exit: { code: number | null; signal: string | null }): string {
+  return exit.signal ? `The target was ended by ${exit.signal}.` : `The target exited with code ${exit.code}.`;
+}

@@ -1,0 +1,58 @@
+// Metric series of a session in long form (one row per point), so any source can add series.
+import type { MetricSeries, TimeRange } from '../../../shared/domain';
+import type { Db } from './database';
+
+export interface MetricPoint {
+  name: string;
+  unit: string;
+  timeUs: number;
+  value: number;
+}
+
+export class MetricTable {
+  private readonly seriesIds = new Map<string, number>();
+  private readonly insertSeries;
+  private readonly findSeries;
+  private readonly insertPoint;
+
+  constructor(private readonly db: Db) {
+    this.insertSeries = db.prepare(`INSERT INTO metric_series (session_id, name, unit) VALUES (?, ?, ?)`);
+    this.findSeries = db.prepare(`SELECT id FROM metric_series WHERE session_id = ? AND name = ?`);
+    this.insertPoint = db.prepare(`INSERT INTO metric_points (series_id, ts_us, value) VALUES (?, ?, ?)`);
+  }
+
+  /** Call inside a transaction. */
+  insert(sessionId: string, point: MetricPoint): void {
+    const key = `${sessionId}\u0000${point.name}`;
+    let seriesId = this.seriesIds.get(key);
+    if (seriesId === undefined) {
+      const found = this.findSeries.get(sessionId, point.name) as { id: number } | undefined;
+      seriesId = found ? found.id : Number(this.insertSeries.run(sessionId, point.name, point.unit).lastInsertRowid);
+      this.seriesIds.set(key, seriesId);
+    }
+    this.insertPoint.run(seriesId, Math.round(point.timeUs), point.value);
+  }
+
+  series(sessionId: string): MetricSeries[] {
+    const series = this.db
+      .prepare(`SELECT id, name, unit FROM metric_series WHERE session_id = ? ORDER BY id`)
+      .all(sessionId) as { id: number; name: string; unit: string }[];
+    const points = this.db.prepare(`SELECT ts_us, value FROM metric_points WHERE series_id = ? ORDER BY ts_us`).raw();
+    return series.map((s) => {
+      const rows = points.all(s.id) as [number, number][];
+      return { name: s.name, unit: s.unit, timesUs: rows.map((r) => r[0]), values: rows.map((r) => r[1]) };
+    });
+  }
+
+  count(sessionId: string, range?: TimeRange): number {
+    const sql = `SELECT COUNT(*) AS n FROM metric_points p JOIN metric_series s ON s.id = p.series_id WHERE s.session_id = ?`;
+    const row = range
+      ? this.db.prepare(`${sql} AND p.ts_us BETWEEN ? AND ?`).get(sessionId, range.fromUs, range.toUs)
+      : this.db.prepare(sql).get(sessionId);
+    return (row as { n: number }).n;
+  }
+
+  forget(sessionId: string): void {
+    for (const key of this.seriesIds.keys()) if (key.startsWith(`${sessionId}\u0000`)) this.seriesIds.delete(key);
+  }
+}

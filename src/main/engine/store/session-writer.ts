@@ -1,0 +1,78 @@
+// Streams one recording into the store: queues rows and writes them in one transaction every
+// 250 ms, so a crash loses at most that much and nothing waits for the end of the recording.
+import type { SessionCounts } from '../../../shared/domain';
+import type { SampleChunk } from './cpu-samples';
+import { StackInterner } from './cpu-samples';
+import type { NewLog } from './logs';
+import type { MetricPoint } from './metrics';
+import type { Store } from './store';
+
+export const FLUSH_INTERVAL_MS = 250;
+
+export class SessionWriter {
+  readonly interner = new StackInterner();
+  readonly counts: SessionCounts = { cpuSamples: 0, logs: 0, metricPoints: 0 };
+  private logs: NewLog[] = [];
+  private points: MetricPoint[] = [];
+  private chunks: SampleChunk[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    readonly sessionId: string,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.timer = setInterval(() => this.flushSafely(), FLUSH_INTERVAL_MS);
+  }
+
+  addLog(log: NewLog): void {
+    this.logs.push(log);
+    this.counts.logs++;
+  }
+
+  addMetric(point: MetricPoint): void {
+    this.points.push(point);
+    this.counts.metricPoints++;
+  }
+
+  /** Samples must use stack ids from this writer's interner. */
+  addSamples(chunk: SampleChunk): void {
+    this.chunks.push(chunk);
+    this.counts.cpuSamples += chunk.timesUs.length;
+  }
+
+  flush(): void {
+    const logs = this.logs;
+    const points = this.points;
+    const chunks = this.chunks;
+    const hasNewStacks = this.interner.newStacks.length > 0 || this.interner.newFunctions.length > 0;
+    if (!logs.length && !points.length && !chunks.length && !hasNewStacks) return;
+    this.logs = [];
+    this.points = [];
+    this.chunks = [];
+    const id = this.sessionId;
+    this.store.transaction(() => {
+      this.store.cpu.write(id, this.interner, null);
+      for (const chunk of chunks) this.store.cpu.write(id, this.interner, chunk);
+      for (const log of logs) this.store.logs.insert(id, log);
+      for (const point of points) this.store.metrics.insert(id, point);
+    });
+  }
+
+  /** Writes what is queued and stops the timer. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    this.flush();
+  }
+
+  private flushSafely(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// Session rows: create, finish, list, find by id or prefix, mark orphaned recordings interrupted.
+import type { SessionInfo, SessionStatus, SignalName, TargetInfo } from '../../../shared/domain';
+import { ParallaxError } from '../../../shared/errors';
+import type { Db } from './database';
+
+interface SessionRow {
+  id: string;
+  name: string;
+  started_us: number;
+  ended_us: number | null;
+  status: string;
+  status_detail: string | null;
+  target_pid: number | null;
+  target_node_version: string | null;
+  target_title: string | null;
+  attached_via: string;
+  signals: string;
+  interval_us: number;
+  recorder_pid: number | null;
+}
+
+export interface NewSession {
+  id: string;
+  name: string;
+  startedUs: number;
+  target: TargetInfo;
+  signals: SignalName[];
+  intervalUs: number;
+}
+
+export class SessionTable {
+  constructor(private readonly db: Db) {}
+
+  create(session: NewSession): void {
+    this.db
+      .prepare(
+        `INSERT INTO sessions (id, name, started_us, status, target_pid, target_node_version, target_title,
+           attached_via, signals, interval_us, recorder_pid)
+         VALUES (?, ?, ?, 'recording', ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        session.id,
+        session.name,
+        session.startedUs,
+        session.target.pid,
+        session.target.nodeVersion,
+        session.target.title,
+        session.target.attachedVia,
+        JSON.stringify(session.signals),
+        session.intervalUs,
+        process.pid,
+      );
+  }
+
+  updateTarget(id: string, target: TargetInfo): void {
+    this.db
+      .prepare(`UPDATE sessions SET target_pid = ?, target_node_version = ?, target_title = ? WHERE id = ?`)
+      .run(target.pid, target.nodeVersion, target.title, id);
+  }
+
+  finish(id: string, status: SessionStatus, endedUs: number, detail: string | null): void {
+    this.db
+      .prepare(`UPDATE sessions SET status = ?, ended_us = ?, status_detail = ?, recorder_pid = NULL WHERE id = ?`)
+      .run(status, endedUs, detail, id);
+  }
+
+  list(): SessionInfo[] {
+    const rows = this.db.prepare(`SELECT * FROM sessions ORDER BY started_us DESC`).all() as SessionRow[];
+    return rows.map(toSessionInfo);
+  }
+
+  /** Finds a session by its id or an unambiguous prefix of it. */
+  get(idOrPrefix: string): SessionInfo {
+    const exact = this.db.prepare(`SELECT * FROM sessions WHERE id = ?`).get(idOrPrefix) as SessionRow | undefined;
+    if (exact) return toSessionInfo(exact);
+    const escaped = idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const rows = this.db
+      .prepare(`SELECT * FROM sessions WHERE id LIKE ? ESCAPE '\\' LIMIT 2`)
+      .all(`${escaped}%`) as SessionRow[];
+    if (rows.length === 1) return toSessionInfo(rows[0]!);
+    if (rows.length > 1) throw new ParallaxError('bad-request', `Session id "${idOrPrefix}" is ambiguous; give more of it`);
+    throw new ParallaxError('not-found', `No session "${idOrPrefix}" in this store`);
+  }
+
+  delete(id: string): void {
+    this.db.prepare(`DELETE FROM sessions WHERE id = ?`).run(id);
+  }
+
+  /**
+   * Recordings whose recorder process is gone were cut short by a crash: mark them interrupted,
+   * ending them at their last stored data. They stay readable.
+   */
+  markOrphansInterrupted(isAlive: (pid: number) => boolean): number {
+    const open = this.db
+      .prepare(`SELECT id, recorder_pid FROM sessions WHERE status = 'recording'`)
+      .all() as { id: string; recorder_pid: number | null }[];
+    let marked = 0;
+    for (const row of open) {
+      if (row.recorder_pid !== null && row.recorder_pid !== process.pid && isAlive(row.recorder_pid)) continue;
+      const last = this.db
+        .prepare(
+          `SELECT MAX(t) AS t FROM (
+             SELECT MAX(end_us) AS t FROM cpu_chunks WHERE session_id = @id
+             UNION ALL SELECT MAX(ts_us) FROM logs WHERE session_id = @id
+             UNION ALL SELECT MAX(p.ts_us) FROM metric_points p JOIN metric_series s ON s.id = p.series_id WHERE s.session_id = @id
+             UNION ALL SELECT started_us FROM sessions WHERE id = @id)`,
+        )
+        .get({ id: row.id }) as { t: number };
+      this.finish(row.id, 'interrupted', last.t, 'The recorder stopped without saving (it crashed or was killed); the data stored before that is kept.');
+      marked++;
+    }
+    return marked;
+  }
+}
+
+function toSessionInfo(row: SessionRow): SessionInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    startedAt: row.started_us,
+    endedAt: row.ended_us,
+    status: row.status as SessionStatus,
+    statusDetail: row.status_detail,
+    target: {
+      pid: row.target_pid,
+      nodeVersion: row.target_node_version,
+      title: row.target_title,
+      attachedVia: row.attached_via,
+    },
+    signals: JSON.parse(row.signals) as SignalName[],
+    intervalUs: row.interval_us,
+  };
+}
