@@ -1,0 +1,39 @@
+// Frame fills by FrameKind, with a small per-name shift so neighbouring frames stay distinct.
+import type { FrameKind } from '../../shared/domain';
+
+const KIND_HUE: Record<FrameKind, { hue: number; sat: number; light: number }> = {
+  app: { hue: 32, sat: 78, light: 62 },
+  library: { hue: 262, sat: 52, light: 70 },
+  node: { hue: 150, sat: 42, light: 58 },
+  runtime: { hue: 215, sat: 12, light: 62 },
+};
+
+export const FRAME_KIND_LABEL: Record<FrameKind, string> = {
+  app: 'App',
+  library: 'Library',
+  node: 'Node.js',
+  runtime: 'V8 / runtime',
+};
+
+function hashName(name: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0) / 4294967296;
+}
+
+export function frameFill(kind: FrameKind, name: string): string {
+  const base = KIND_HUE[kind] ?? KIND_HUE.runtime;
+  const jitter = hashName(name) - 0.5;
+  const hue = base.hue + jitter * 16;
+  const light = base.light + jitter * 10;
+  return `hsl(${hue.toFixed(1)} ${base.sat}% ${light.toFixed(1)}%)`;
+}
+
+/** The swatch for a legend. */
+export function kindSwatch(kind: FrameKind): string {
+  const base = KIND_HUE[kind];
+  return `hsl(${base.hue} ${base.sat}% ${base.light}%)`;
+}

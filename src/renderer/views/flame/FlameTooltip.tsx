@@ -1,0 +1,41 @@
+// The hover card of a flame frame: name, self and total time, share of the whole, source location.
+import type { FlameTree } from '../../../shared/domain';
+import { FRAME_KIND_LABEL, kindSwatch } from '../../canvas/flame-colors';
+import { nodeLabel } from '../../canvas/flame-draw';
+import { formatDurationMs, formatPercent } from '../../format/units';
+
+export function sourceLocation(url: string, line: number): string {
+  if (!url) return '(no source location)';
+  return line > 0 ? `${url}:${line}` : url;
+}
+
+export function FlameTooltip({ tree, node, x, y, bounds }: { tree: FlameTree; node: number; x: number; y: number; bounds: { width: number; height: number } }) {
+  const fn = tree.functions[tree.functionId[node] ?? -1];
+  if (!fn) return null;
+  const rootTotal = tree.totalUs[0] || 1;
+  const selfUs = tree.selfUs[node] ?? 0;
+  const totalUs = tree.totalUs[node] ?? 0;
+  const width = 340;
+  const left = x + 16 + width > bounds.width ? Math.max(4, x - width - 12) : x + 16;
+  const top = Math.min(y + 16, Math.max(4, bounds.height - 110));
+  return (
+    <div className="flame-tooltip" style={{ left, top, maxWidth: width }} data-testid="flame-tooltip" role="tooltip">
+      <div className="flame-tooltip-name">{nodeLabel(tree, node)}</div>
+      <div className="flame-tooltip-grid">
+        <span>Total</span>
+        <span data-testid="flame-tooltip-total">
+          {formatDurationMs(totalUs / 1000)} <span className="muted">({formatPercent(totalUs / rootTotal)})</span>
+        </span>
+        <span>Self</span>
+        <span data-testid="flame-tooltip-self">
+          {formatDurationMs(selfUs / 1000)} <span className="muted">({formatPercent(selfUs / rootTotal)})</span>
+        </span>
+        <span>Kind</span>
+        <span>
+          <i className="swatch" style={{ background: kindSwatch(fn.kind) }} /> {FRAME_KIND_LABEL[fn.kind] ?? fn.kind}
+        </span>
+      </div>
+      {node !== 0 && <div className="flame-tooltip-source mono">{sourceLocation(fn.url, fn.line)}</div>}
+    </div>
+  );
+}
