@@ -1,4 +1,5 @@
 // The `parallax` command line: record headless, list and summarise sessions, serve the window.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +20,8 @@ Commands:
   sessions [--store FILE] [--json]      List recorded sessions.
   summary SESSION [--store FILE] [--from US --to US] [--json]
                         Counts and top functions of a session (SESSION may be an id prefix).
-  serve [--port N] [--store FILE]       Serve the window to a browser on 127.0.0.1; prints its URL.
+  serve [--port N] [--store FILE] [--open]
+                        Serve the window to a browser on 127.0.0.1; prints its URL.
   ps [--json]                           List local Node processes.
 
 The store is PARALLAX_STORE or the per-user store unless --store is given.`;
@@ -167,7 +169,10 @@ async function summary(args: string[]): Promise<number> {
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, store: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, store: { type: 'string' }, open: { type: 'boolean' } },
+  });
   const port = values.port === undefined ? 0 : positiveInt(values.port, '--port');
   const rendererDir = resolve(projectRoot(), 'out/renderer');
   if (!existsSync(resolve(rendererDir, 'index.html'))) {
@@ -180,6 +185,7 @@ async function serve(args: string[]): Promise<number> {
   });
   process.stderr.write('Parallax is serving on loopback; open this URL (it carries the access token). Ctrl-C stops.\n');
   process.stdout.write(`${host.url}\n`);
+  if (values.open) openInBrowser(host.url);
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
@@ -199,6 +205,14 @@ async function ps(args: string[]): Promise<number> {
   } finally {
     await engine.close();
   }
+}
+
+/** Best effort: the URL is printed either way. */
+function openInBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { detached: true, stdio: 'ignore' });
+  child.on('error', () => process.stderr.write(`(could not start ${opener}; open the URL above by hand)\n`));
+  child.unref();
 }
 
 function projectRoot(): string {
