@@ -195,8 +195,10 @@ export class Recording {
       status = 'failed';
       this.statusDetail = `Could not write to the store: ${messageOf(error)}`;
     }
-    if (this.target?.openedBySignal) await detachTarget(this.target);
+    // Our sessions go before the inspector we opened is closed: closing it under live sessions
+    // is a path Node handles poorly.
     for (const connection of this.connections) await connection.close();
+    if (this.target?.openedBySignal) await detachTarget(this.target);
     if (this.launched) {
       const exit = await stopLaunched(this.launched);
       if (status === 'target-exited') this.statusDetail = describeExit(exit);
@@ -230,8 +232,12 @@ export class Recording {
   }
 }
 
+/** "server.js (pid 42)": the program's file name, not its whole path or command line. */
 function defaultName(target: TargetInfo): string {
-  const what = target.title?.replace(/\[\d+\]$/, '').trim() || 'node';
+  const title = target.title?.replace(/\[\d+\]$/, '').trim() ?? '';
+  const words = title.split(/\s+/).filter((w) => w && !w.startsWith('-'));
+  const program = words.find((w, i) => i > 0 || !/(^|\/)node(js)?$/.test(w)) ?? words[0];
+  const what = program?.split('/').pop() || 'node';
   return target.pid ? `${what} (pid ${target.pid})` : what;
 }
 
