@@ -5,9 +5,9 @@ import { ParallaxError, messageOf } from '../../../shared/errors';
 
 /** Node-only domains, which devtools-protocol does not describe (research/inspector.md §2). */
 export interface NodeCommands {
-  'NodeRuntime.enable': { params: Record<string, never>; result: Record<string, never> };
+  'NodeRuntime.enable': { params: undefined; result: Record<string, never> };
   'NodeRuntime.notifyWhenWaitingForDisconnect': { params: { enabled: boolean }; result: Record<string, never> };
-  'NodeTracing.getCategories': { params: Record<string, never>; result: { categories: string[] } };
+  'NodeTracing.getCategories': { params: undefined; result: { categories: string[] } };
   'NodeWorker.enable': { params: { waitForDebuggerOnStart: boolean }; result: Record<string, never> };
 }
 export interface NodeEvents {
@@ -88,12 +88,16 @@ export class InspectorConnection {
     return () => this.closeListeners.delete(listener);
   }
 
-  /** Evaluates an expression in the target and returns its value (by value). Throws on exceptions. */
-  async evaluate<T>(expression: string, options: { includeCommandLineAPI?: boolean } = {}): Promise<T> {
+  /**
+   * Evaluates an expression in the target and returns its value (by value). Throws on exceptions.
+   * awaitPromise is off by default: it never answers once a target waits to exit, because no
+   * microtask runs there any more.
+   */
+  async evaluate<T>(expression: string, options: { includeCommandLineAPI?: boolean; awaitPromise?: boolean } = {}): Promise<T> {
     const reply = await this.send('Runtime.evaluate', {
       expression,
       returnByValue: true,
-      awaitPromise: true,
+      awaitPromise: options.awaitPromise ?? false,
       silent: true,
       includeCommandLineAPI: options.includeCommandLineAPI ?? false,
     });
