@@ -36,6 +36,14 @@ export function formatSummary(s: SessionSummary): string {
   );
 }
 
+export function formatSpans(spans: { spanId: string; name: string; startUs: number; endUs: number; logCount: number; cpuSampleCount: number }[]): string {
+  if (spans.length === 0) return 'No spans in this session.\n';
+  return table(
+    ['SPAN', 'DURATION ms', 'LOGS', 'SAMPLES', 'NAME'],
+    spans.map((s) => [s.spanId, ((s.endUs - s.startUs) / 1000).toFixed(1), String(s.logCount), String(s.cpuSampleCount), s.name]),
+  );
+}
+
 function duration(s: SessionInfo): string {
   if (s.endedAt === null) return 'recording';
   return `${((s.endedAt - s.startedAt) / 1e6).toFixed(1)} s`;

@@ -9,17 +9,20 @@ import { ALL_SIGNALS } from '../shared/domain';
 import { ParallaxError, messageOf } from '../shared/errors';
 import { Engine } from './engine/engine';
 import { startWebHost } from './host';
-import { formatProcesses, formatSessions, formatSummary } from './cli-format';
+import { formatProcesses, formatSessions, formatSpans, formatSummary } from './cli-format';
 
 const USAGE = `Usage: parallax <command> [options]
 
 Commands:
   record (--pid PID | --inspect HOST:PORT | --ws URL | -- CMD ARGS...)
-         [--duration SECONDS] [--signals cpu,logs,metrics] [--interval-us N] [--name NAME] [--store FILE]
+         [--duration SECONDS] [--signals LIST] [--interval-us N] [--name NAME] [--store FILE]
+         [--trace-categories LIST] [--heap-interval-bytes N] [--prometheus-url URL] [--otlp-port N]
                         Record a Node process; prints the new session id as the last line.
+                        Signals: cpu, logs, metrics, heap, trace, workers, otlp, stdout, prometheus, agent.
   sessions [--store FILE] [--json]      List recorded sessions.
-  summary SESSION [--store FILE] [--from US --to US] [--json]
+  summary SESSION [--store FILE] [--from US --to US] [--span SPAN_ID] [--thread ID] [--json]
                         Counts and top functions of a session (SESSION may be an id prefix).
+  spans SESSION [--store FILE] [--limit N] [--json]   Spans of a session with their log and sample counts.
   serve [--port N] [--store FILE] [--open]
                         Serve the window to a browser on 127.0.0.1; prints its URL.
   ps [--json]                           List local Node processes.
@@ -38,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await sessions(rest);
       case 'summary':
         return await summary(rest);
+      case 'spans':
+        return await spans(rest);
       case 'serve':
         return await serve(rest);
       case 'ps':
@@ -75,6 +80,10 @@ async function record(args: string[]): Promise<number> {
       'interval-us': { type: 'string' },
       name: { type: 'string' },
       store: { type: 'string' },
+      'trace-categories': { type: 'string' },
+      'heap-interval-bytes': { type: 'string' },
+      'prometheus-url': { type: 'string' },
+      'otlp-port': { type: 'string' },
     },
   });
   const targets: TargetSpec[] = [];
@@ -93,6 +102,17 @@ async function record(args: string[]): Promise<number> {
     request.intervalUs = interval;
   }
   if (values.name !== undefined) request.name = values.name;
+  if (values['trace-categories'] !== undefined) {
+    request.traceCategories = values['trace-categories'].split(',').map((c) => c.trim()).filter(Boolean);
+  }
+  if (values['heap-interval-bytes'] !== undefined) {
+    request.heapSamplingIntervalBytes = positiveInt(values['heap-interval-bytes'], '--heap-interval-bytes');
+  }
+  if (values['prometheus-url'] !== undefined) {
+    if (!/^https?:\/\/\S+$/.test(values['prometheus-url'])) throw new UsageError('--prometheus-url wants an http:// or https:// URL');
+    request.prometheusUrl = values['prometheus-url'];
+  }
+  if (values['otlp-port'] !== undefined) request.otlpPort = positiveInt(values['otlp-port'], '--otlp-port');
 
   const engine = Engine.open({
     storePath: values.store,
@@ -107,6 +127,10 @@ async function record(args: string[]): Promise<number> {
       process.stderr.write(`\r${line}\u001b[K`);
     });
     process.stderr.write(`Recording session ${sessionId}${request.durationSec ? ` for ${request.durationSec} s` : ''}; Ctrl-C stops and saves.\n`);
+    const endpoint = (await engine.listSessions()).find((s) => s.id === sessionId)?.notes['otlp.endpoint'];
+    if (endpoint && request.target.kind !== 'launch') {
+      process.stderr.write(`OpenTelemetry: point the target's exporter at ${endpoint} (OTEL_EXPORTER_OTLP_ENDPOINT=${endpoint}).\n`);
+    }
     let interrupts = 0;
     const onSignal = (): void => {
       if (++interrupts > 1) {
@@ -149,7 +173,14 @@ async function sessions(args: string[]): Promise<number> {
 async function summary(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { store: { type: 'string' }, json: { type: 'boolean' }, from: { type: 'string' }, to: { type: 'string' } },
+    options: {
+      store: { type: 'string' },
+      json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      span: { type: 'string' },
+      thread: { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError('summary needs one SESSION id');
@@ -160,8 +191,41 @@ async function summary(args: string[]): Promise<number> {
       : undefined;
   const engine = Engine.open({ storePath: values.store });
   try {
-    const result = await engine.getSummary(positionals[0]!, range);
+    const scope = {
+      spanId: values.span !== undefined ? hexId(values.span, 16, '--span') : undefined,
+      threadId: values.thread !== undefined ? wholeNumber(values.thread, '--thread') : undefined,
+    };
+    const result = await engine.getSummary(positionals[0]!, range, scope);
     process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function spans(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { store: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('spans needs one SESSION id');
+  const limit = values.limit !== undefined ? positiveInt(values.limit, '--limit') : undefined;
+  const engine = Engine.open({ storePath: values.store });
+  try {
+    const list = await engine.getSpans(positionals[0]!, { limit });
+    const rows = list.map((s) => ({
+      spanId: s.spanId,
+      traceId: s.traceId,
+      parentSpanId: s.parentSpanId,
+      name: s.name,
+      startUs: s.startUs,
+      endUs: s.endUs,
+      thread: s.thread,
+      logCount: s.logCount,
+      cpuSampleCount: s.cpuSampleCount,
+    }));
+    process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : formatSpans(rows));
     return 0;
   } finally {
     await engine.close();
@@ -239,6 +303,17 @@ function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} wants a positive whole number, got "${value}"`);
   return n;
+}
+
+function wholeNumber(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} wants a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function hexId(value: string, digits: number, flag: string): string {
+  const id = value.toLowerCase();
+  if (!new RegExp(`^[0-9a-f]{${digits}}$`).test(id)) throw new UsageError(`${flag} wants ${digits} hex digits, got "${value}"`);
+  return id;
 }
 
 function positiveNumber(value: string, flag: string): number {

@@ -20,6 +20,14 @@ const methodNames: Record<ApiMethod, true> = {
   startRecording: true,
   stopRecording: true,
   deleteSession: true,
+  listThreads: true,
+  getAllocationTree: true,
+  listHeapSnapshots: true,
+  takeHeapSnapshot: true,
+  getSnapshotClasses: true,
+  diffSnapshots: true,
+  getTraceEvents: true,
+  getSpans: true,
 };
 const eventNames: Record<ApiEventName, true> = { recording: true, sessionsChanged: true };
 

@@ -1,6 +1,14 @@
 // The one contract between the engine and every face (CLI, Electron IPC, web host).
 import type {
+  AllocationTree,
   FlameTree,
+  HeapSnapshotInfo,
+  SnapshotClass,
+  SnapshotClassDiff,
+  SpanRecord,
+  ThreadInfo,
+  TraceEventKind,
+  TraceEventRecord,
   LogPage,
   MetricSeries,
   NodeProcessInfo,
@@ -11,14 +19,30 @@ import type {
   TimeRange,
 } from './domain';
 
+/** Narrows a query to one thread, or to one span's time range on its thread. */
+export interface Scope {
+  threadId?: number;
+  spanId?: string;
+}
+
 export interface Api {
   listProcesses(): Promise<NodeProcessInfo[]>;
   listSessions(): Promise<SessionInfo[]>;
   /** Accepts a full id or an unambiguous prefix of one. */
-  getSummary(sessionId: string, range?: TimeRange): Promise<SessionSummary>;
-  getFlameTree(sessionId: string, range?: TimeRange): Promise<FlameTree>;
+  getSummary(sessionId: string, range?: TimeRange, scope?: Scope): Promise<SessionSummary>;
+  getFlameTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<FlameTree>;
   getMetrics(sessionId: string): Promise<MetricSeries[]>;
   getLogs(sessionId: string, query: LogQuery): Promise<LogPage>;
+  listThreads(sessionId: string): Promise<ThreadInfo[]>;
+  /** Bytes allocated per call stack, from sampling heap profiles. */
+  getAllocationTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<AllocationTree>;
+  listHeapSnapshots(sessionId: string): Promise<HeapSnapshotInfo[]>;
+  /** Takes a heap snapshot of a thread of a running recording; the target freezes meanwhile. */
+  takeHeapSnapshot(sessionId: string, threadId?: number): Promise<HeapSnapshotInfo>;
+  getSnapshotClasses(snapshotId: number): Promise<SnapshotClass[]>;
+  diffSnapshots(beforeSnapshotId: number, afterSnapshotId: number): Promise<SnapshotClassDiff[]>;
+  getTraceEvents(sessionId: string, query: TraceEventQuery): Promise<TraceEventRecord[]>;
+  getSpans(sessionId: string, query: SpanQuery): Promise<SpanRecord[]>;
   /** Attaches and starts recording; resolves with the new session's id once samples flow. */
   startRecording(request: RecordRequest): Promise<{ sessionId: string }>;
   stopRecording(sessionId: string): Promise<SessionInfo>;
@@ -31,6 +55,22 @@ export interface LogQuery {
   /** Case-insensitive substring of the text. */
   text?: string;
   range?: TimeRange;
+  threadId?: number;
+  spanId?: string;
+  traceId?: string;
+}
+
+export interface TraceEventQuery {
+  range?: TimeRange;
+  kinds?: TraceEventKind[];
+  threadId?: number;
+  limit?: number;
+}
+
+export interface SpanQuery {
+  range?: TimeRange;
+  traceId?: string;
+  limit?: number;
 }
 
 /** Events the engine pushes to every face. */
@@ -53,3 +93,25 @@ export type WireResponse =
   | { id: number; result: unknown }
   | { id: number; error: { message: string; code: string } };
 export type WireEvent = { event: ApiEventName; payload: unknown };
+
+// Every method name once; a Record keyed by the contract fails to compile when Api grows.
+const apiMethodSet: Record<ApiMethod, true> = {
+  listProcesses: true,
+  listSessions: true,
+  getSummary: true,
+  getFlameTree: true,
+  getMetrics: true,
+  getLogs: true,
+  listThreads: true,
+  getAllocationTree: true,
+  listHeapSnapshots: true,
+  takeHeapSnapshot: true,
+  getSnapshotClasses: true,
+  diffSnapshots: true,
+  getTraceEvents: true,
+  getSpans: true,
+  startRecording: true,
+  stopRecording: true,
+  deleteSession: true,
+};
+export const API_METHODS = Object.keys(apiMethodSet) as ApiMethod[];

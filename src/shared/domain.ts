@@ -3,8 +3,18 @@
 
 export type SessionStatus = 'recording' | 'completed' | 'target-exited' | 'interrupted' | 'failed';
 
-export type SignalName = 'cpu' | 'logs' | 'metrics';
-export const ALL_SIGNALS: readonly SignalName[] = ['cpu', 'logs', 'metrics'];
+/**
+ * What a recording captures. cpu: V8 CPU profiles; logs: console API and uncaught exceptions;
+ * metrics: runtime metrics every 250 ms; heap: sampling heap profiles (snapshots on demand);
+ * trace: NodeTracing events (GC, console.time, http...) and performance marks/measures;
+ * workers: every signal above for worker_threads too; otlp: a loopback OTLP/HTTP receiver;
+ * stdout: stdout/stderr lines of a launched target (JSON log lines parsed);
+ * prometheus: scrape a metrics URL; agent: spans from diagnostics_channel for uninstrumented code.
+ */
+export type SignalName = 'cpu' | 'logs' | 'metrics' | 'heap' | 'trace' | 'workers' | 'otlp' | 'stdout' | 'prometheus' | 'agent';
+export const ALL_SIGNALS: readonly SignalName[] = ['cpu', 'logs', 'metrics', 'heap', 'trace', 'workers', 'otlp', 'stdout', 'prometheus', 'agent'];
+/** Recorded when --signals is not given: everything cheap. The agent and Prometheus are opt-in. */
+export const DEFAULT_SIGNALS: readonly SignalName[] = ['cpu', 'logs', 'metrics', 'heap', 'trace', 'workers', 'otlp', 'stdout'];
 
 /** A local process that runs Node.js, as `parallax ps` shows it. */
 export interface NodeProcessInfo {
@@ -34,12 +44,39 @@ export interface SessionInfo {
   intervalUs: number;
   /** Why a session failed or ended early, in words for a person. */
   statusDetail: string | null;
+  /** Facts a capture left for people: 'otlp.endpoint', 'trace.categories.available', ... */
+  notes: Record<string, string>;
 }
 
 export interface SessionCounts {
   cpuSamples: number;
   logs: number;
   metricPoints: number;
+  heapSamples: number;
+  traceEvents: number;
+  gcEvents: number;
+  spans: number;
+}
+
+export const EMPTY_COUNTS: SessionCounts = {
+  cpuSamples: 0,
+  logs: 0,
+  metricPoints: 0,
+  heapSamples: 0,
+  traceEvents: 0,
+  gcEvents: 0,
+  spans: 0,
+};
+
+/** Thread 0 is the main thread; workers use their NodeWorker workerId. */
+export interface ThreadInfo {
+  id: number;
+  name: string;
+}
+
+export interface ThreadSummary extends ThreadInfo {
+  cpuSamples: number;
+  topFunctions: FunctionTiming[];
 }
 
 export interface FunctionTiming {
@@ -54,6 +91,14 @@ export interface FunctionTiming {
 export interface SessionSummary extends SessionInfo {
   counts: SessionCounts;
   topFunctions: FunctionTiming[];
+  threads: ThreadSummary[];
+}
+
+/** Restricts a query to one thread and/or one span's time range on its thread. */
+export interface SignalFilter {
+  range?: TimeRange;
+  threadId?: number;
+  spanId?: string;
 }
 
 export interface TimeRange {
@@ -77,9 +122,89 @@ export interface FlameTree {
 
 export type FrameKind = 'app' | 'library' | 'node' | 'runtime';
 
+/** A merged allocation tree from sampling heap profiles, in the same column layout as FlameTree. */
+export interface AllocationTree {
+  functions: FlameTree['functions'];
+  functionId: number[];
+  parent: number[];
+  selfBytes: number[];
+  totalBytes: number[];
+  sampleCount: number;
+}
+
+export interface HeapSnapshotInfo {
+  id: number;
+  threadId: number;
+  startedUs: number;
+  endedUs: number | null;
+  sizeBytes: number;
+  status: 'writing' | 'complete' | 'failed';
+  detail: string | null;
+}
+
+/** One constructor's share of a heap snapshot. */
+export interface SnapshotClass {
+  name: string;
+  count: number;
+  selfSizeBytes: number;
+}
+
+export interface SnapshotClassDiff {
+  name: string;
+  countBefore: number;
+  countAfter: number;
+  selfSizeBytesBefore: number;
+  selfSizeBytesAfter: number;
+}
+
+export type TraceEventKind = 'gc' | 'mark' | 'measure' | 'console' | 'http' | 'fs' | 'loop' | 'other';
+
+export interface TraceEventRecord {
+  id: number;
+  threadId: number;
+  timeUs: number;
+  /** For complete events and matched begin/end pairs; null for instants. */
+  durationUs: number | null;
+  ph: string;
+  cat: string;
+  name: string;
+  kind: TraceEventKind;
+  args: Record<string, unknown> | null;
+}
+
+/** OpenTelemetry span kinds as OTLP numbers them: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+export type SpanKind = 0 | 1 | 2 | 3 | 4 | 5;
+
+export interface SpanRecord {
+  spanId: string;
+  traceId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: SpanKind;
+  startUs: number;
+  endUs: number;
+  /** OTLP status: 0 unset, 1 ok, 2 error. */
+  statusCode: 0 | 1 | 2;
+  statusMessage: string | null;
+  thread: number | null;
+  /** 'otlp' or 'agent'. */
+  source: string;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+  logCount: number;
+  cpuSampleCount: number;
+}
+
+export type MetricKind = 'gauge' | 'counter' | 'histogram' | 'summary';
+
 export interface MetricSeries {
   name: string;
   unit: string;
+  kind: MetricKind;
+  labels: Record<string, string>;
+  /** 'runtime', 'otlp' or 'prometheus'. */
+  source: string;
+  threadId: number;
   timesUs: number[];
   values: number[];
 }
@@ -90,12 +215,20 @@ export interface LogRecord {
   id: number;
   timeUs: number;
   level: LogLevel;
-  /** console, exception, ... */
+  /** console, exception, stdout, stderr, otlp */
   source: string;
   text: string;
   url: string | null;
   /** 1-based line; null when unknown. */
   line: number | null;
+  threadId: number;
+  /** OpenTelemetry severity number (1..24); null when the source has none. */
+  severityNumber: number | null;
+  /** 32 lowercase hex digits, or null. */
+  traceId: string | null;
+  /** 16 lowercase hex digits, or null. */
+  spanId: string | null;
+  attributes: Record<string, unknown> | null;
 }
 
 export interface LogPage {
@@ -113,10 +246,19 @@ export type TargetSpec =
 export interface RecordRequest {
   target: TargetSpec;
   name?: string;
+  /** DEFAULT_SIGNALS when absent. */
   signals?: SignalName[];
   intervalUs?: number;
   /** Stops by itself after this long; runs until stopped when absent. */
   durationSec?: number;
+  /** NodeTracing categories; a safe default set when absent. Never the umbrella 'node'. */
+  traceCategories?: string[];
+  /** Average bytes between heap samples (V8's default 32768). */
+  heapSamplingIntervalBytes?: number;
+  /** The Prometheus text endpoint to scrape (enables the prometheus signal). */
+  prometheusUrl?: string;
+  /** Port of the OTLP/HTTP receiver on 127.0.0.1; a free one when absent. */
+  otlpPort?: number;
 }
 
 export interface RecordingProgress {
@@ -125,4 +267,5 @@ export interface RecordingProgress {
   elapsedMs: number;
   counts: SessionCounts;
   statusDetail: string | null;
+  notes: Record<string, string>;
 }

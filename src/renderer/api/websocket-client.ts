@@ -1,4 +1,5 @@
 // ApiClient over the web host's WebSocket (/api?token=...): JSON requests, replies and pushed events.
+import { API_METHODS } from '../../shared/api';
 import type { Api, ApiClient, ApiEventName, ApiEvents, ApiMethod, WireRequest } from '../../shared/api';
 import { ParallaxError, type ErrorCode } from '../../shared/errors';
 import { parseIncoming } from './wire-message';
@@ -93,19 +94,16 @@ export function createWebSocketClient(url: string, onLost: (reason: string) => v
   }
 
   // Results are trusted to match the contract: the host validated the call and built the reply.
-  const api: Api = {
-    listProcesses: () => call('listProcesses', []) as ReturnType<Api['listProcesses']>,
-    listSessions: () => call('listSessions', []) as ReturnType<Api['listSessions']>,
-    getSummary: (sessionId, range) =>
-      call('getSummary', range ? [sessionId, range] : [sessionId]) as ReturnType<Api['getSummary']>,
-    getFlameTree: (sessionId, range) =>
-      call('getFlameTree', range ? [sessionId, range] : [sessionId]) as ReturnType<Api['getFlameTree']>,
-    getMetrics: (sessionId) => call('getMetrics', [sessionId]) as ReturnType<Api['getMetrics']>,
-    getLogs: (sessionId, query) => call('getLogs', [sessionId, query]) as ReturnType<Api['getLogs']>,
-    startRecording: (request) => call('startRecording', [request]) as ReturnType<Api['startRecording']>,
-    stopRecording: (sessionId) => call('stopRecording', [sessionId]) as ReturnType<Api['stopRecording']>,
-    deleteSession: (sessionId) => call('deleteSession', [sessionId]) as ReturnType<Api['deleteSession']>,
-  };
+  // Trailing undefined parameters are dropped: JSON would turn them into null.
+  const api = Object.fromEntries(
+    API_METHODS.map((method) => [
+      method,
+      (...params: unknown[]) => {
+        while (params.length > 0 && params[params.length - 1] === undefined) params.pop();
+        return call(method, params);
+      },
+    ]),
+  ) as unknown as Api;
 
   return {
     ...api,

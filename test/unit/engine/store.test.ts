@@ -89,7 +89,7 @@ describe('CPU samples and the flame tree', () => {
     expect(top[0]).toMatchObject({ selfMs: 3, totalMs: 3, line: 10 });
     expect(top[1]).toMatchObject({ selfMs: 1, totalMs: 4 });
 
-    const window = flameTreeForWindow(store, 's', 1000, { fromUs: 3500, toUs: 6000 });
+    const window = flameTreeForWindow(store, 's', 1000, { range: { fromUs: 3500, toUs: 6000 } });
     expect(window.sampleCount).toBe(2);
   });
 

@@ -54,7 +54,16 @@ describe('log virtualisation', () => {
 });
 
 describe('metric alignment', () => {
-  const series = (name: string, unit: string, timesUs: number[], values: number[]): MetricSeries => ({ name, unit, timesUs, values });
+  const series = (name: string, unit: string, timesUs: number[], values: number[]): MetricSeries => ({
+    name,
+    unit,
+    kind: 'gauge',
+    labels: {},
+    source: 'runtime',
+    threadId: 0,
+    timesUs,
+    values,
+  });
 
   it('groups by unit in a fixed order and aligns times with gaps as null', () => {
     const groups = groupByUnit([

@@ -1,5 +1,5 @@
 // Maps the target's monotonic clock (CPU profiles, trace events) to epoch microseconds.
-import type { InspectorConnection } from '../inspector/connection';
+import type { InspectorSession } from '../inspector/connection';
 
 /** epochUs = monotonicUs + offsetUs, for one target process. */
 export interface ClockMapping {
@@ -21,7 +21,7 @@ const MEASURE = `(() => {
   return { k, timeOrigin: performance.timeOrigin, nowEpochMs: performance.timeOrigin + performance.now() };
 })()`;
 
-export async function measureClock(connection: InspectorConnection): Promise<ClockMapping> {
+export async function measureClock(connection: InspectorSession): Promise<ClockMapping> {
   const { k, timeOrigin, nowEpochMs } = await connection.evaluate<{ k: number; timeOrigin: number; nowEpochMs: number }>(MEASURE);
   return { offsetUs: timeOrigin * 1000 - k / 1000, measuredAtUs: nowEpochMs * 1000 };
 }

@@ -1,7 +1,7 @@
 // Console API calls and uncaught exceptions of the target, as log records.
 import type Protocol from 'devtools-protocol';
 import type { LogLevel } from '../../../shared/domain';
-import type { InspectorConnection } from '../inspector/connection';
+import type { InspectorSession } from '../inspector/connection';
 import type { SessionWriter } from '../store/session-writer';
 import { describe, formatConsoleArgs } from './console-format';
 
@@ -30,10 +30,11 @@ export class ConsoleCapture {
   private releaseTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly connection: InspectorConnection,
+    private readonly connection: InspectorSession,
     private readonly writer: SessionWriter,
     /** Messages replayed by Runtime.enable from before this time (epoch µs) are skipped. */
     private readonly sinceUs: number,
+    private readonly threadId = 0,
   ) {}
 
   async start(): Promise<void> {
@@ -64,6 +65,7 @@ export class ConsoleCapture {
       timeUs,
       level: LEVELS[event.type] ?? 'info',
       source: 'console',
+      threadId: this.threadId,
       text: formatConsoleArgs(event.args),
       url: frame?.url || null,
       line: frame ? frame.lineNumber + 1 : null,
@@ -77,6 +79,7 @@ export class ConsoleCapture {
       timeUs: event.timestamp * 1000,
       level: 'fatal',
       source: 'exception',
+      threadId: this.threadId,
       text: `${details.text}: ${text}`,
       url: details.url ?? details.stackTrace?.callFrames[0]?.url ?? null,
       line: details.lineNumber + 1,

@@ -1,7 +1,7 @@
 // CPU profile capture: V8's sampling profiler, rotated between two inspector sessions so samples
 // stream into the store every few seconds and a crash loses at most one rotation window.
 import type Protocol from 'devtools-protocol';
-import type { InspectorConnection } from '../inspector/connection';
+import type { InspectorSession } from '../inspector/connection';
 import { ROOT_STACK_ID, type StackInterner } from '../store/cpu-samples';
 import type { SessionWriter } from '../store/session-writer';
 import type { ClockMapping } from './clock';
@@ -18,8 +18,9 @@ export interface CpuCaptureOptions {
 const OVERLAP_MS = 100;
 
 export class CpuCapture {
-  private active: InspectorConnection;
-  private standby: InspectorConnection;
+  private active: InspectorSession;
+  /** Null on a thread with one session: the hand-off then restarts the same profiler (a short gap). */
+  private standby: InspectorSession | null;
   /** Monotonic µs before which samples were already stored. */
   private storedUntilMonoUs = -Infinity;
   private rotationTimer: NodeJS.Timeout | null = null;
@@ -27,8 +28,8 @@ export class CpuCapture {
   private stopped = false;
 
   constructor(
-    first: InspectorConnection,
-    second: InspectorConnection,
+    first: InspectorSession,
+    second: InspectorSession | null,
     private readonly writer: SessionWriter,
     private readonly clock: () => ClockMapping,
     private readonly options: CpuCaptureOptions,
@@ -39,7 +40,7 @@ export class CpuCapture {
   }
 
   async start(): Promise<void> {
-    for (const connection of [this.active, this.standby]) {
+    for (const connection of this.standby ? [this.active, this.standby] : [this.active]) {
       await connection.send('Profiler.enable');
       await connection.send('Profiler.setSamplingInterval', { interval: this.options.intervalUs });
     }
@@ -61,6 +62,12 @@ export class CpuCapture {
 
   private async rotate(): Promise<void> {
     if (this.stopped) return;
+    if (!this.standby) {
+      const { profile } = await this.active.send('Profiler.stop');
+      await this.active.send('Profiler.start');
+      this.ingest(profile, Infinity);
+      return;
+    }
     const next = this.standby;
     await next.send('Profiler.start');
     await delay(OVERLAP_MS);

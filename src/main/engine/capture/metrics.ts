@@ -1,6 +1,6 @@
 // Runtime metrics polled from the target every 250 ms: heap, RSS, CPU %, event-loop
 // utilisation and delay, read from a small probe installed in the target.
-import type { InspectorConnection } from '../inspector/connection';
+import type { InspectorSession } from '../inspector/connection';
 import type { SessionWriter } from '../store/session-writer';
 
 export const METRICS_INTERVAL_MS = 250;
@@ -81,7 +81,7 @@ export class MetricsCapture {
   private polling = false;
 
   constructor(
-    private readonly connection: InspectorConnection,
+    private readonly connection: InspectorSession,
     private readonly writer: SessionWriter,
     private readonly onError: (error: unknown) => void,
   ) {}

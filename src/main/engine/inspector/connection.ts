@@ -42,7 +42,20 @@ interface RawClient {
   close(): Promise<void>;
 }
 
-export class InspectorConnection {
+/**
+ * What a capture needs of an inspector session: the top-level WebSocket session, or a worker
+ * thread's session tunnelled through it (NodeWorker), which behaves the same.
+ */
+export interface InspectorSession {
+  readonly isClosed: boolean;
+  send: InspectorConnection['send'];
+  on: InspectorConnection['on'];
+  onClose(listener: () => void): () => void;
+  evaluate<T>(expression: string, options?: { includeCommandLineAPI?: boolean; awaitPromise?: boolean }): Promise<T>;
+  close(): Promise<void>;
+}
+
+export class InspectorConnection implements InspectorSession {
   private closed = false;
   private readonly closeListeners = new Set<() => void>();
 

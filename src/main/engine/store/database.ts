@@ -41,10 +41,18 @@ function migrate(db: Db, path: string): void {
       `The store ${path} was written by a newer Parallax (schema ${version}); this version reads up to schema ${SCHEMA_VERSION}.`,
     );
   }
-  for (let next = version; next < SCHEMA_VERSION; next++) {
-    db.transaction(() => {
-      db.exec(migrations[next]!);
-      db.pragma(`user_version = ${next + 1}`);
-    })();
+  if (version === SCHEMA_VERSION) return;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let next = version; next < SCHEMA_VERSION; next++) {
+      db.transaction(() => {
+        db.exec(migrations[next]!);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new ParallaxError('internal', `Migrating ${path} to schema ${next + 1} broke ${broken.length} references`);
+        db.pragma(`user_version = ${next + 1}`);
+      })();
+    }
+  } finally {
+    db.pragma('foreign_keys = ON');
   }
 }

@@ -1,5 +1,5 @@
 // Metric series of a session in long form (one row per point), so any source can add series.
-import type { MetricSeries, TimeRange } from '../../../shared/domain';
+import type { MetricKind, MetricSeries, TimeRange } from '../../../shared/domain';
 import type { Db } from './database';
 
 export interface MetricPoint {
@@ -7,6 +7,18 @@ export interface MetricPoint {
   unit: string;
   timeUs: number;
   value: number;
+  /** 'gauge' when absent. */
+  kind?: MetricKind;
+  labels?: Record<string, string>;
+  /** 'runtime' when absent. */
+  source?: string;
+  threadId?: number;
+}
+
+/** Labels as a canonical string (sorted keys), so one series has one key. */
+export function labelsKey(labels: Record<string, string> | undefined): string {
+  if (!labels) return '{}';
+  return JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
 export class MetricTable {
@@ -16,18 +28,29 @@ export class MetricTable {
   private readonly insertPoint;
 
   constructor(private readonly db: Db) {
-    this.insertSeries = db.prepare(`INSERT INTO metric_series (session_id, name, unit) VALUES (?, ?, ?)`);
-    this.findSeries = db.prepare(`SELECT id FROM metric_series WHERE session_id = ? AND name = ?`);
+    this.insertSeries = db.prepare(
+      `INSERT INTO metric_series (session_id, name, unit, kind, labels, source, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.findSeries = db.prepare(
+      `SELECT id FROM metric_series WHERE session_id = ? AND name = ? AND labels = ? AND thread_id = ?`,
+    );
     this.insertPoint = db.prepare(`INSERT INTO metric_points (series_id, ts_us, value) VALUES (?, ?, ?)`);
   }
 
   /** Call inside a transaction. */
   insert(sessionId: string, point: MetricPoint): void {
-    const key = `${sessionId}\u0000${point.name}`;
+    const labels = labelsKey(point.labels);
+    const threadId = point.threadId ?? 0;
+    const key = `${sessionId}\u0000${point.name}\u0000${labels}\u0000${threadId}`;
     let seriesId = this.seriesIds.get(key);
     if (seriesId === undefined) {
-      const found = this.findSeries.get(sessionId, point.name) as { id: number } | undefined;
-      seriesId = found ? found.id : Number(this.insertSeries.run(sessionId, point.name, point.unit).lastInsertRowid);
+      const found = this.findSeries.get(sessionId, point.name, labels, threadId) as { id: number } | undefined;
+      seriesId = found
+        ? found.id
+        : Number(
+            this.insertSeries.run(sessionId, point.name, point.unit, point.kind ?? 'gauge', labels, point.source ?? 'runtime', threadId)
+              .lastInsertRowid,
+          );
       this.seriesIds.set(key, seriesId);
     }
     this.insertPoint.run(seriesId, Math.round(point.timeUs), point.value);
@@ -35,12 +58,21 @@ export class MetricTable {
 
   series(sessionId: string): MetricSeries[] {
     const series = this.db
-      .prepare(`SELECT id, name, unit FROM metric_series WHERE session_id = ? ORDER BY id`)
-      .all(sessionId) as { id: number; name: string; unit: string }[];
+      .prepare(`SELECT id, name, unit, kind, labels, source, thread_id FROM metric_series WHERE session_id = ? ORDER BY id`)
+      .all(sessionId) as { id: number; name: string; unit: string; kind: MetricKind; labels: string; source: string; thread_id: number }[];
     const points = this.db.prepare(`SELECT ts_us, value FROM metric_points WHERE series_id = ? ORDER BY ts_us`).raw();
     return series.map((s) => {
       const rows = points.all(s.id) as [number, number][];
-      return { name: s.name, unit: s.unit, timesUs: rows.map((r) => r[0]), values: rows.map((r) => r[1]) };
+      return {
+        name: s.name,
+        unit: s.unit,
+        kind: s.kind,
+        labels: JSON.parse(s.labels) as Record<string, string>,
+        source: s.source,
+        threadId: s.thread_id,
+        timesUs: rows.map((r) => r[0]),
+        values: rows.map((r) => r[1]),
+      };
     });
   }
 

@@ -52,6 +52,15 @@ export class SessionTable {
       );
   }
 
+  /** Names and dates a session once its target is reached. */
+  start(id: string, name: string, startedUs: number, target: TargetInfo): void {
+    this.db
+      .prepare(
+        `UPDATE sessions SET name = ?, started_us = ?, target_pid = ?, target_node_version = ?, target_title = ?, attached_via = ? WHERE id = ?`,
+      )
+      .run(name, Math.round(startedUs), target.pid, target.nodeVersion, target.title, target.attachedVia, id);
+  }
+
   updateTarget(id: string, target: TargetInfo): void {
     this.db
       .prepare(`UPDATE sessions SET target_pid = ?, target_node_version = ?, target_title = ? WHERE id = ?`)
@@ -66,18 +75,31 @@ export class SessionTable {
 
   list(): SessionInfo[] {
     const rows = this.db.prepare(`SELECT * FROM sessions ORDER BY started_us DESC`).all() as SessionRow[];
-    return rows.map(toSessionInfo);
+    return rows.map((row) => this.toSessionInfo(row));
+  }
+
+  /** Records a fact for people (an endpoint to use, categories offered); replaces the old value. */
+  setNote(id: string, key: string, value: string): void {
+    this.db.prepare(`INSERT OR REPLACE INTO session_notes (session_id, key, value) VALUES (?, ?, ?)`).run(id, key, value);
+  }
+
+  notes(id: string): Record<string, string> {
+    const rows = this.db.prepare(`SELECT key, value FROM session_notes WHERE session_id = ? ORDER BY key`).all(id) as {
+      key: string;
+      value: string;
+    }[];
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
   /** Finds a session by its id or an unambiguous prefix of it. */
   get(idOrPrefix: string): SessionInfo {
     const exact = this.db.prepare(`SELECT * FROM sessions WHERE id = ?`).get(idOrPrefix) as SessionRow | undefined;
-    if (exact) return toSessionInfo(exact);
+    if (exact) return this.toSessionInfo(exact);
     const escaped = idOrPrefix.replace(/[\\%_]/g, (c) => `\\${c}`);
     const rows = this.db
       .prepare(`SELECT * FROM sessions WHERE id LIKE ? ESCAPE '\\' LIMIT 2`)
       .all(`${escaped}%`) as SessionRow[];
-    if (rows.length === 1) return toSessionInfo(rows[0]!);
+    if (rows.length === 1) return this.toSessionInfo(rows[0]!);
     if (rows.length > 1) throw new ParallaxError('bad-request', `Session id "${idOrPrefix}" is ambiguous; give more of it`);
     throw new ParallaxError('not-found', `No session "${idOrPrefix}" in this store`);
   }
@@ -111,9 +133,13 @@ export class SessionTable {
     }
     return marked;
   }
+
+  private toSessionInfo(row: SessionRow): SessionInfo {
+    return { ...toSessionInfo(row), notes: this.notes(row.id) };
+  }
 }
 
-function toSessionInfo(row: SessionRow): SessionInfo {
+function toSessionInfo(row: SessionRow): Omit<SessionInfo, 'notes'> {
   return {
     id: row.id,
     name: row.name,

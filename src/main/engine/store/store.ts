@@ -2,21 +2,33 @@
 import type { Db } from './database';
 import { openDatabase } from './database';
 import { CpuSampleTable } from './cpu-samples';
+import { HeapTable } from './heap';
 import { LogTable } from './logs';
 import { MetricTable } from './metrics';
 import { SessionTable } from './sessions';
+import { SpanTable } from './spans';
+import { ThreadTable } from './threads';
+import { TraceEventTable } from './trace-events';
 
 export class Store {
   readonly sessions: SessionTable;
   readonly cpu: CpuSampleTable;
   readonly logs: LogTable;
   readonly metrics: MetricTable;
+  readonly threads: ThreadTable;
+  readonly spans: SpanTable;
+  readonly traceEvents: TraceEventTable;
+  readonly heap: HeapTable;
 
   private constructor(readonly db: Db, readonly path: string) {
     this.sessions = new SessionTable(db);
     this.cpu = new CpuSampleTable(db);
     this.logs = new LogTable(db);
     this.metrics = new MetricTable(db);
+    this.threads = new ThreadTable(db);
+    this.spans = new SpanTable(db);
+    this.traceEvents = new TraceEventTable(db);
+    this.heap = new HeapTable(db);
   }
 
   static open(path: string): Store {

@@ -1,0 +1,113 @@
+// Spans of a session, from the OTLP receiver or the injected agent.
+import type { SpanKind, SpanRecord, TimeRange } from '../../../shared/domain';
+import type { Db } from './database';
+
+export type NewSpan = Omit<SpanRecord, 'logCount' | 'cpuSampleCount'>;
+
+interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: number;
+  start_us: number;
+  end_us: number;
+  status_code: number;
+  status_message: string | null;
+  thread_id: number | null;
+  source: string;
+  attributes: string;
+  resource: string;
+  log_count: number;
+}
+
+export interface SpanQuery {
+  range?: TimeRange;
+  traceId?: string;
+  spanId?: string;
+  limit?: number;
+}
+
+export class SpanTable {
+  private readonly insertSpan;
+
+  constructor(private readonly db: Db) {
+    // A span sent twice (exporter retry) keeps its first copy.
+    this.insertSpan = db.prepare(
+      `INSERT OR IGNORE INTO spans (session_id, trace_id, span_id, parent_span_id, name, kind, start_us, end_us,
+         status_code, status_message, thread_id, source, attributes, resource)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Call inside a transaction. */
+  insert(sessionId: string, span: NewSpan): void {
+    this.insertSpan.run(
+      sessionId,
+      span.traceId,
+      span.spanId,
+      span.parentSpanId,
+      span.name,
+      span.kind,
+      Math.round(span.startUs),
+      Math.round(span.endUs),
+      span.statusCode,
+      span.statusMessage,
+      span.thread,
+      span.source,
+      JSON.stringify(span.attributes),
+      JSON.stringify(span.resource),
+    );
+  }
+
+  /** Spans by start time, with how many logs name each; cpuSampleCount is left 0 for the caller. */
+  list(sessionId: string, query: SpanQuery = {}): SpanRecord[] {
+    const where = ['s.session_id = @sessionId'];
+    const params: Record<string, unknown> = { sessionId, limit: query.limit ?? 10_000 };
+    if (query.range) {
+      where.push('s.end_us >= @fromUs AND s.start_us <= @toUs');
+      params.fromUs = query.range.fromUs;
+      params.toUs = query.range.toUs;
+    }
+    if (query.traceId) {
+      where.push('s.trace_id = @traceId');
+      params.traceId = query.traceId;
+    }
+    if (query.spanId) {
+      where.push('s.span_id = @spanId');
+      params.spanId = query.spanId;
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT s.*, (SELECT COUNT(*) FROM logs l WHERE l.session_id = s.session_id AND l.span_id = s.span_id) AS log_count
+         FROM spans s WHERE ${where.join(' AND ')} ORDER BY s.start_us, s.span_id LIMIT @limit`,
+      )
+      .all(params) as SpanRow[];
+    return rows.map((r) => ({
+      spanId: r.span_id,
+      traceId: r.trace_id,
+      parentSpanId: r.parent_span_id,
+      name: r.name,
+      kind: r.kind as SpanKind,
+      startUs: r.start_us,
+      endUs: r.end_us,
+      statusCode: r.status_code as 0 | 1 | 2,
+      statusMessage: r.status_message,
+      thread: r.thread_id,
+      source: r.source,
+      attributes: JSON.parse(r.attributes) as Record<string, unknown>,
+      resource: JSON.parse(r.resource) as Record<string, unknown>,
+      logCount: r.log_count,
+      cpuSampleCount: 0,
+    }));
+  }
+
+  count(sessionId: string, range?: TimeRange): number {
+    const row = range
+      ? this.db
+          .prepare(`SELECT COUNT(*) AS n FROM spans WHERE session_id = ? AND end_us >= ? AND start_us <= ?`)
+          .get(sessionId, range.fromUs, range.toUs)
+      : this.db.prepare(`SELECT COUNT(*) AS n FROM spans WHERE session_id = ?`).get(sessionId);
+    return (row as { n: number }).n;
+  }
+}

@@ -1,0 +1,93 @@
+// Trace events of a session (NodeTracing, performance marks and measures), in epoch µs.
+import type { TimeRange, TraceEventKind, TraceEventRecord } from '../../../shared/domain';
+import type { Db } from './database';
+
+export type NewTraceEvent = Omit<TraceEventRecord, 'id'>;
+
+export interface TraceEventQuery {
+  range?: TimeRange;
+  kinds?: TraceEventKind[];
+  threadId?: number;
+  limit?: number;
+}
+
+export class TraceEventTable {
+  private readonly insertEvent;
+
+  constructor(private readonly db: Db) {
+    this.insertEvent = db.prepare(
+      `INSERT INTO trace_events (session_id, thread_id, ts_us, dur_us, ph, cat, name, kind, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Call inside a transaction. */
+  insert(sessionId: string, event: NewTraceEvent): void {
+    this.insertEvent.run(
+      sessionId,
+      event.threadId,
+      Math.round(event.timeUs),
+      event.durationUs === null ? null : Math.round(event.durationUs),
+      event.ph,
+      event.cat,
+      event.name,
+      event.kind,
+      event.args ? JSON.stringify(event.args) : null,
+    );
+  }
+
+  list(sessionId: string, query: TraceEventQuery = {}): TraceEventRecord[] {
+    const where = ['session_id = @sessionId'];
+    const params: Record<string, unknown> = { sessionId, limit: query.limit ?? 100_000 };
+    if (query.range) {
+      where.push('ts_us BETWEEN @fromUs AND @toUs');
+      params.fromUs = query.range.fromUs;
+      params.toUs = query.range.toUs;
+    }
+    if (query.threadId !== undefined) {
+      where.push('thread_id = @threadId');
+      params.threadId = query.threadId;
+    }
+    if (query.kinds?.length) {
+      where.push(`kind IN (${query.kinds.map((_, i) => `@kind${i}`).join(', ')})`);
+      query.kinds.forEach((k, i) => (params[`kind${i}`] = k));
+    }
+    const rows = this.db
+      .prepare(`SELECT * FROM trace_events WHERE ${where.join(' AND ')} ORDER BY ts_us, id LIMIT @limit`)
+      .all(params) as {
+      id: number;
+      thread_id: number;
+      ts_us: number;
+      dur_us: number | null;
+      ph: string;
+      cat: string;
+      name: string;
+      kind: TraceEventKind;
+      args: string | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      threadId: r.thread_id,
+      timeUs: r.ts_us,
+      durationUs: r.dur_us,
+      ph: r.ph,
+      cat: r.cat,
+      name: r.name,
+      kind: r.kind,
+      args: r.args ? (JSON.parse(r.args) as Record<string, unknown>) : null,
+    }));
+  }
+
+  count(sessionId: string, range?: TimeRange, kind?: TraceEventKind): number {
+    let sql = `SELECT COUNT(*) AS n FROM trace_events WHERE session_id = ?`;
+    const params: unknown[] = [sessionId];
+    if (range) {
+      sql += ' AND ts_us BETWEEN ? AND ?';
+      params.push(range.fromUs, range.toUs);
+    }
+    if (kind) {
+      sql += ' AND kind = ?';
+      params.push(kind);
+    }
+    return (this.db.prepare(sql).get(...params) as { n: number }).n;
+  }
+}
