@@ -5,6 +5,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/main/engine/engine';
 import { type AttachResult, benchAttachLatency } from './attach-latency';
+import { benchIdleCost } from './idle-cost';
 import { type ConfigResult, benchRecordingOverhead } from './recording-overhead';
 import { benchStoreIngest } from './store-ingest';
 import { formatCount, formatMs, formatPercent, formatRatio, formatTable } from './text-table';
@@ -17,6 +18,7 @@ const GOAL_OVERHEAD_BEYOND_V8 = 0.01;
 const INGEST = { runs: 3, targets: 10, baselineSamples: 1_000_000, parallaxSamples: 4_000_000 };
 const ATTACH_RUNS = 5;
 const OVERHEAD = { rounds: 3, warmupMs: 1500, windowMs: 5000 };
+const IDLE_COST = { rounds: 3, windowMs: 5000, intervalUs: 1000 };
 
 function progress(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
@@ -48,7 +50,9 @@ async function main(): Promise<void> {
     const overhead = await benchRecordingOverhead(engine, OVERHEAD, (config, run) =>
       progress(`  ${config}: ${formatCount(run.opsPerSec)} ops/s, ${formatCount(run.opsPerCpuSec)} ops/CPU-s`),
     );
-    report(ingest, attach, overhead, {
+    progress(`idle cost: ${IDLE_COST.rounds} rounds x 3 configurations, ${IDLE_COST.windowMs} ms windows`);
+    const idle = await benchIdleCost(engine, IDLE_COST);
+    report(ingest, attach, overhead, idle, {
       totalSec: (performance.now() - startedMs) / 1000,
       loadBefore,
       loadAfter: load(),
@@ -63,6 +67,7 @@ function report(
   ingest: ReturnType<typeof benchStoreIngest>,
   attach: AttachResult[],
   overhead: ConfigResult[],
+  idle: Awaited<ReturnType<typeof benchIdleCost>>,
   run: { totalSec: number; loadBefore: string; loadAfter: string },
 ): void {
   const out: string[] = [];
@@ -158,6 +163,23 @@ function report(
           `${beyondV8 < GOAL_OVERHEAD_BEYOND_V8 ? 'met' : 'MISSED'} by ops/s, ${beyondV8Cpu < GOAL_OVERHEAD_BEYOND_V8 ? 'met' : 'MISSED'} by ops per CPU-s`,
   );
 
+  // d) The same question asked of CPU time rather than throughput: what the target itself spends.
+  const idleBeyondV8 = (idle.parallax - idle['v8-profiler']) / 1000;
+  out.push(
+    '',
+    `d) CPU time an idle target spends because it is recorded (its own utime+stime from /proc; ${IDLE_COST.rounds} interleaved runs, medians)`,
+    formatTable(
+      ['configuration', 'target CPU ms per s'],
+      [
+        ['no client', idle.none.toFixed(2)],
+        ["V8's profiler only (bare CDP, 1 ms)", idle['v8-profiler'].toFixed(2)],
+        ['Parallax, default signals', idle.parallax.toFixed(2)],
+      ],
+    ),
+    `Parallax beyond V8's profiler: ${(idleBeyondV8 * 1000).toFixed(2)} ms of CPU per second = ${formatPercent(idleBeyondV8)} of one core ` +
+      `(goal < ${formatPercent(GOAL_OVERHEAD_BEYOND_V8, 0)}: ${idleBeyondV8 < GOAL_OVERHEAD_BEYOND_V8 ? 'met' : 'MISSED'})`,
+  );
+
   const round = (n: number, digits = 4): number => Number(n.toFixed(digits));
   const figures = {
     'ingest.parallaxVsRowPerSample': round(ingestRatio, 2),
@@ -170,6 +192,9 @@ function report(
     'overhead.parallaxBeyondV8.perCpuSec': round(beyondV8Cpu),
     'overhead.parallaxVsNone': round(cost(parallax.opsPerSec.median, none.opsPerSec.median)),
     'overhead.noiseSpreadOfNoClientRuns': round(noiseFloor),
+    'idleCost.parallaxBeyondV8CoreFraction': round(idleBeyondV8),
+    'idleCost.v8ProfilerCpuMsPerSec': round(idle['v8-profiler'], 2),
+    'idleCost.parallaxCpuMsPerSec': round(idle.parallax, 2),
   };
   const absolute = {
     'ingest.baselineSamplesPerSec': Math.round(ingest.baseline.samplesPerSec),
