@@ -109,7 +109,7 @@ function report(
   const inspect = byMode('inspect');
   out.push(
     '',
-    `b) Attach to first sample (${ATTACH_RUNS} fresh targets each; samples are stored at each 2 s profile rotation, progress every 500 ms)`,
+    `b) Attach to first sample (${ATTACH_RUNS} fresh targets each; samples are first stored at the profile hand-off 1 s after attaching; progress every 500 ms)`,
     formatTable(
       ['attach by', 'attached median', 'attached max', 'first sample median', 'first sample max', 'runs: attached / first sample'],
       attach.map((a) => [
