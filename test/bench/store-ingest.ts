@@ -1,5 +1,5 @@
 // Store ingest of CPU samples: a bare row-per-sample SQLite loop against Parallax's SessionWriter,
-// fed the same chunks (1,000-5,000 samples each, as CpuCapture hands them over every 2 s).
+// fed the same chunks (1,000-5,000 samples each: smaller than the 1 s and 10 s profiles CpuCapture hands over, so a conservative case).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -168,7 +168,7 @@ function runParallax(path: string, workload: Workload): { seconds: number; sampl
       writers.push(writer);
     });
     // One transaction per chunk: each target's writer flushes on its own 250 ms timer, and a
-    // target delivers one chunk per 2 s rotation, so flushes rarely carry more than one chunk.
+    // target delivers one chunk per profile hand-off, so flushes rarely carry more than one chunk.
     const started = performance.now();
     let samples = 0;
     for (const [t, c] of workload.order) {
