@@ -18,6 +18,12 @@ export default tseslint.config(
     },
   },
   {
+    // Fixtures and example programs are plain CommonJS Node programs.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/main/engine/**/*.ts', 'src/main/cli.ts', 'src/main/host/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -69,10 +69,15 @@ const spanQuery = z
   .object({ range: timeRange.optional(), traceId: hexId(32).optional(), limit: z.number().int().min(1).max(1_000_000).optional() })
   .strict();
 
+// JSON turns a skipped middle argument into null: read it as absent.
+const optionalRange = timeRange
+  .nullable()
+  .optional()
+  .transform((range) => range ?? undefined);
 const windowed = z.union([
   z.tuple([sessionId]),
-  z.tuple([sessionId, timeRange.optional()]),
-  z.tuple([sessionId, timeRange.optional(), scope]),
+  z.tuple([sessionId, optionalRange]),
+  z.tuple([sessionId, optionalRange, scope]),
 ]);
 
 export const paramSchemas: Record<ApiMethod, z.ZodType<unknown[]>> = {

@@ -171,6 +171,7 @@ export class Recording {
     }
     if (waiting) {
       await main.send('Runtime.runIfWaitingForDebugger');
+      await untilBootstrapped(main);
       await this.identify(main, targetInfo);
       this.store.sessions.updateTarget(this.sessionId, targetInfo);
     }
@@ -259,7 +260,8 @@ export class Recording {
     for (const connection of this.connections) await connection.close();
     if (this.target?.openedBySignal) await detachTarget(this.target);
     if (this.launched) {
-      const exit = await stopLaunched(this.launched);
+      // A target that is exiting by itself gets a moment to finish before it is asked to stop.
+      const exit = await stopLaunched(this.launched, status === 'target-exited' ? 2000 : 0);
       if (status === 'target-exited') this.statusDetail = describeExit(exit);
     }
     endedUs = Math.max(endedUs, Math.round(this.clock.measuredAtUs));
@@ -306,8 +308,11 @@ function defaultName(target: TargetInfo): string {
 }
 
 /** A target Parallax launched ends with its recording: ask it to stop, then insist. */
-async function stopLaunched(launched: LaunchedTarget): Promise<{ code: number | null; signal: string | null }> {
+async function stopLaunched(launched: LaunchedTarget, graceMs = 0): Promise<{ code: number | null; signal: string | null }> {
   const { child } = launched;
+  if (graceMs > 0) {
+    await Promise.race([launched.exited, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+  }
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
   try {
@@ -319,6 +324,26 @@ async function stopLaunched(launched: LaunchedTarget): Promise<{ code: number | 
 
 function describeExit(exit: { code: number | null; signal: string | null }): string {
   return exit.signal ? `The target was ended by ${exit.signal}.` : `The target exited with code ${exit.code}.`;
+}
+
+// Right after runIfWaitingForDebugger, Node is still bootstrapping: an evaluation that touches
+// timers fails with "testEnabled is not a function" (util.debuglog is not set up yet). Wait until
+// a debuglog call works: it has no side effects, unlike a probe timer, which was seen to keep the
+// event loop alive for good when created that early.
+const BOOTSTRAP_PROBE =
+  "(() => { const u = process.getBuiltinModule?.('node:util'); if (u) u.debuglog('parallax-bootstrap-probe')(''); return true; })()";
+const BOOTSTRAP_TIMEOUT_MS = 5000;
+
+async function untilBootstrapped(main: InspectorConnection): Promise<void> {
+  const deadline = Date.now() + BOOTSTRAP_TIMEOUT_MS;
+  for (;;) {
+    try {
+      if (await main.evaluate<boolean>(BOOTSTRAP_PROBE)) return;
+    } catch (error) {
+      if (Date.now() > deadline || main.isClosed) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function describeSpec(spec: TargetSpec): string {
