@@ -5,7 +5,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/main/engine/engine';
 import { type AttachResult, benchAttachLatency } from './attach-latency';
+import { benchAgentOverhead } from './agent-overhead';
+import { benchHeapSnapshotMemory } from './heap-snapshot-memory';
 import { benchIdleCost } from './idle-cost';
+import { benchLogLines } from './log-lines';
+import { benchOtlpIngest } from './otlp-ingest';
 import { type ConfigResult, benchRecordingOverhead } from './recording-overhead';
 import { benchStoreIngest } from './store-ingest';
 import { formatCount, formatMs, formatPercent, formatRatio, formatTable } from './text-table';
@@ -52,7 +56,18 @@ async function main(): Promise<void> {
     );
     progress(`idle cost: ${IDLE_COST.rounds} rounds x 3 configurations, ${IDLE_COST.windowMs} ms windows`);
     const idle = await benchIdleCost(engine, IDLE_COST);
-    report(ingest, attach, overhead, idle, {
+    // Signal-specific figures, each already a ratio against its own baseline from the same run.
+    const signals: Record<string, Record<string, number>> = {};
+    for (const [name, bench] of [
+      ['otlp', benchOtlpIngest],
+      ['logLines', benchLogLines],
+      ['heapSnapshot', benchHeapSnapshotMemory],
+      ['agent', benchAgentOverhead],
+    ] as const) {
+      progress(`${name}`);
+      signals[name] = await bench();
+    }
+    report(ingest, attach, overhead, idle, signals, {
       totalSec: (performance.now() - startedMs) / 1000,
       loadBefore,
       loadAfter: load(),
@@ -68,6 +83,7 @@ function report(
   attach: AttachResult[],
   overhead: ConfigResult[],
   idle: Awaited<ReturnType<typeof benchIdleCost>>,
+  signals: Record<string, Record<string, number>>,
   run: { totalSec: number; loadBefore: string; loadAfter: string },
 ): void {
   const out: string[] = [];
@@ -208,7 +224,11 @@ function report(
     'attach.inspect.firstSampleMedianMs': Math.round(inspect.firstSampleMedianMs),
     'attach.inspect.firstSampleMaxMs': Math.round(inspect.firstSampleMaxMs),
   };
-  out.push('', JSON.stringify({ figures, absolute }, null, 2));
+  out.push('', 'e) Signals (each against its own baseline in this run)');
+  for (const [name, values] of Object.entries(signals)) {
+    out.push(formatTable([name, 'value'], Object.entries(values).map(([k, v]) => [k, Number.isInteger(v) ? formatCount(v) : v.toFixed(3)])));
+  }
+  out.push('', JSON.stringify({ figures, absolute, signals }, null, 2));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -1,4 +1,5 @@
 // The engine: implements the Api contract over the store, the inspector and the recorder.
+import { rmSync } from 'node:fs';
 import type { Api, ApiEvents, LogQuery, Scope, SpanQuery, TraceEventQuery } from '../../shared/api';
 import type {
   AllocationTree,
@@ -21,6 +22,7 @@ import type {
 import { ParallaxError } from '../../shared/errors';
 import { type SampleWindow, allocationTreeForWindow, flameTreeForWindow, topFunctions } from './analysis/cpu-profile';
 import { countSamplesInSpans } from './analysis/span-samples';
+import { snapshotFolder } from './capture/heap';
 import { listNodeProcesses } from './inspector/processes';
 import { Recording, type RecordingHooks } from './recorder';
 import { defaultStorePath } from './store/location';
@@ -200,6 +202,8 @@ export class Engine implements Api {
     }
     this.store.sessions.delete(session.id);
     this.store.metrics.forget(session.id);
+    // Heap snapshot files live beside the store, outside the database.
+    rmSync(snapshotFolder(this.store.path, session.id), { recursive: true, force: true });
     this.events.emit('sessionsChanged', {});
   }
 

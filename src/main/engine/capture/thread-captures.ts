@@ -2,6 +2,7 @@
 import type { Capture, RecordingContext, ThreadContext } from './capture';
 import { ConsoleCapture } from './console';
 import { CpuCapture } from './cpu';
+import { HeapCapture } from './heap';
 
 /**
  * Starts the per-thread captures the recording asked for on one thread. `sinceUs` drops console
@@ -20,6 +21,11 @@ export async function startThreadCaptures(context: RecordingContext, thread: Thr
       );
       await cpu.start();
       started.push(cpu);
+    }
+    if (signals.has('heap')) {
+      const heap = new HeapCapture(context, thread);
+      await heap.start();
+      started.push(heap);
     }
     if (signals.has('logs')) {
       const logs = new ConsoleCapture(thread.session, writer, sinceUs, threadId);
