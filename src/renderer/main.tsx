@@ -11,6 +11,8 @@ import './styles/flame.css';
 import './styles/top-functions.css';
 import './styles/metrics.css';
 import './styles/logs.css';
+import './styles/signals.css';
+import './styles/spans.css';
 import './styles/attach.css';
 import { connectEngineEvents } from './state/engine-events';
 import { initIdleSignal } from './state/idle';

@@ -1,9 +1,9 @@
 // Pure layout of an icicle flame graph: frame rectangles (x, width, row) for a zoom root and a width.
-import type { FlameTree } from '../../shared/domain';
+import type { WeightTree } from './flame-weights';
 
-/** A FlameTree with child lists and depths, built once per tree. */
+/** A weighted call tree with child lists and depths, built once per tree. */
 export interface FlameIndex {
-  tree: FlameTree;
+  tree: WeightTree;
   count: number;
   depth: Int32Array;
   /** Children of node i are childList[childStart[i] .. childStart[i + 1]), heaviest first. */
@@ -24,7 +24,7 @@ export interface FlameLayout {
   zoomNode: number;
 }
 
-export function indexFlameTree(tree: FlameTree): FlameIndex {
+export function indexFlameTree(tree: WeightTree): FlameIndex {
   const count = tree.parent.length;
   const depth = new Int32Array(count);
   const childCount = new Int32Array(count + 1);
@@ -40,7 +40,7 @@ export function indexFlameTree(tree: FlameTree): FlameIndex {
   const fill = childStart.slice(0, count);
   const childList = new Int32Array(Math.max(0, count - 1));
   for (let i = 1; i < count; i++) childList[fill[tree.parent[i] ?? 0]!++] = i;
-  const total = tree.totalUs;
+  const total = tree.total;
   for (let i = 0; i < count; i++) {
     const from = childStart[i]!;
     const to = childStart[i + 1]!;
@@ -83,11 +83,11 @@ export function layoutFlame(index: FlameIndex, zoomNode: number, widthPx: number
     count++;
   }
   rows = path.length;
-  const zoomTotal = index.tree.totalUs[zoom] ?? 0;
+  const zoomTotal = index.tree.total[zoom] ?? 0;
   if (zoomTotal <= 0) return { count, node, x, width, row, rows, zoomNode: zoom };
 
   const scale = widthPx / zoomTotal;
-  const total = index.tree.totalUs;
+  const total = index.tree.total;
   // Entries from `count - 1` onwards are parents still to expand; children append behind them.
   for (let cursor = count - 1; cursor < count; cursor++) {
     const parent = node[cursor]!;

@@ -2,6 +2,7 @@
 import type { RecordingProgress } from '../../shared/domain';
 import { api } from './api';
 import { useAttach } from './attach';
+import { useLiveTick } from './live-tick';
 import { useLogs } from './logs';
 import { useSelection } from './selection';
 import { useSessionData } from './session-data';
@@ -17,10 +18,11 @@ function isProgress(payload: unknown): payload is RecordingProgress {
 }
 
 function reloadSelected(sessionId: string): void {
-  const { sessionId: selected, range } = useSelection.getState();
+  const { sessionId: selected, range, threadId, spanId } = useSelection.getState();
   if (selected !== sessionId) return;
-  useSessionData.getState().load(sessionId, range, true);
+  useSessionData.getState().load({ sessionId, range, threadId, spanId }, true);
   useLogs.getState().invalidate();
+  useLiveTick.getState().bump();
 }
 
 function onRecording(payload: unknown): void {

@@ -6,10 +6,12 @@ import { api } from './api';
 
 export const LOG_PAGE_SIZE = 200;
 
-interface LogQueryKey {
+export interface LogQueryKey {
   sessionId: string;
   text: string;
   range: TimeRange | null;
+  threadId: number | null;
+  spanId: string | null;
 }
 
 export interface LogsState {
@@ -34,7 +36,9 @@ function sameKey(a: LogQueryKey | null, b: LogQueryKey): boolean {
     a.sessionId === b.sessionId &&
     a.text === b.text &&
     a.range?.fromUs === b.range?.fromUs &&
-    a.range?.toUs === b.range?.toUs
+    a.range?.toUs === b.range?.toUs &&
+    a.threadId === b.threadId &&
+    a.spanId === b.spanId
   );
 }
 
@@ -61,7 +65,9 @@ export const useLogs = create<LogsState>((set, get) => ({
         offset: page * LOG_PAGE_SIZE,
         limit: LOG_PAGE_SIZE,
         ...(key.text ? { text: key.text } : {}),
-        ...(key.range ? { range: key.range } : {}),
+        // A span's logs are those that carry its id, wherever their clock put them.
+        ...(key.range && !key.spanId ? { range: key.range } : {}),
+        ...(key.spanId ? { spanId: key.spanId } : key.threadId !== null ? { threadId: key.threadId } : {}),
       };
       api
         .getLogs(key.sessionId, query)

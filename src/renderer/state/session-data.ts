@@ -1,18 +1,26 @@
-// Summary, flame tree and metrics of the selected session (and range), fetched together.
+// Summary, flame tree and metrics of the selected session (range, thread, span), fetched together.
 import { create } from 'zustand';
 import type { FlameTree, MetricSeries, SessionSummary, TimeRange } from '../../shared/domain';
 import { messageOf } from '../../shared/errors';
 import { api } from './api';
 import type { Loadable } from './loadable';
+import { rangeArg, scopeOf } from './selection';
+
+/** The part of the selection the session's data depends on. */
+export interface ViewQuery {
+  sessionId: string;
+  range: TimeRange | null;
+  threadId: number | null;
+  spanId: string | null;
+}
 
 export interface SessionDataState {
-  sessionId: string | null;
-  range: TimeRange | null;
+  query: ViewQuery | null;
   summary: Loadable<SessionSummary>;
   flame: Loadable<FlameTree>;
   metrics: Loadable<MetricSeries[]>;
-  /** Fetches what the (session, range) needs; `keep` shows the old values while reloading. */
-  load(sessionId: string, range: TimeRange | null, keep?: boolean): void;
+  /** Fetches what the query needs; `keep` shows the old values while reloading. */
+  load(query: ViewQuery, keep?: boolean): void;
   clear(): void;
 }
 
@@ -24,22 +32,21 @@ function reloading<T>(current: Loadable<T>, keep: boolean): Loadable<T> {
 }
 
 export const useSessionData = create<SessionDataState>((set, get) => ({
-  sessionId: null,
-  range: null,
+  query: null,
   summary: { state: 'idle' },
   flame: { state: 'idle' },
   metrics: { state: 'idle' },
-  load: (sessionId, range, keep = false) => {
+  load: (query, keep = false) => {
     const mine = ++generation;
     const before = get();
-    const sameSession = before.sessionId === sessionId;
-    const rangeArg = range ?? undefined;
+    const sameSession = before.query?.sessionId === query.sessionId;
+    const scope = scopeOf(query);
+    const range = rangeArg(query.range, scope);
     set({
-      sessionId,
-      range,
+      query,
       summary: reloading(before.summary, keep || sameSession),
       flame: reloading(before.flame, keep),
-      // Metrics cover the whole session; a new range does not refetch them.
+      // Metrics cover the whole session; a new range, thread or span does not refetch them.
       metrics: sameSession && !keep && before.metrics.state === 'ready' ? before.metrics : reloading(before.metrics, keep),
     });
     const settle = <K extends 'summary' | 'flame' | 'metrics'>(key: K, promise: Promise<unknown>) => {
@@ -52,12 +59,12 @@ export const useSessionData = create<SessionDataState>((set, get) => ({
         },
       );
     };
-    settle('summary', api.getSummary(sessionId, rangeArg));
-    settle('flame', api.getFlameTree(sessionId, rangeArg));
-    if (get().metrics.state !== 'ready' || keep || !sameSession) settle('metrics', api.getMetrics(sessionId));
+    settle('summary', api.getSummary(query.sessionId, range, scope));
+    settle('flame', api.getFlameTree(query.sessionId, range, scope));
+    if (get().metrics.state !== 'ready' || keep || !sameSession) settle('metrics', api.getMetrics(query.sessionId));
   },
   clear: () => {
     generation++;
-    set({ sessionId: null, range: null, summary: { state: 'idle' }, flame: { state: 'idle' }, metrics: { state: 'idle' } });
+    set({ query: null, summary: { state: 'idle' }, flame: { state: 'idle' }, metrics: { state: 'idle' } });
   },
 }));

@@ -1,19 +1,24 @@
-// Window chrome state: which main view is showing and how the session view is split.
+// Window chrome state: which main view is showing, which tab of a session, and how it is split.
 import { create } from 'zustand';
 
 export type MainView = 'session' | 'attach';
+export type SessionTab = 'cpu' | 'allocations' | 'snapshots' | 'spans' | 'events';
 
 export interface UiState {
   mainView: MainView;
-  /** Share of the session view's height given to the flame graph, 0.2 .. 0.8. */
+  sessionTab: SessionTab;
+  /** Share of the session view's height given to the tabbed panel, 0.2 .. 0.8. */
   flameShare: number;
   showView(view: MainView): void;
+  showTab(tab: SessionTab): void;
   setFlameShare(share: number): void;
 }
 
 export const useUi = create<UiState>((set) => ({
   mainView: 'session',
+  sessionTab: 'cpu',
   flameShare: 0.5,
   showView: (mainView) => set({ mainView }),
+  showTab: (sessionTab) => set({ sessionTab }),
   setFlameShare: (share) => set({ flameShare: Math.min(0.8, Math.max(0.2, share)) }),
 }));

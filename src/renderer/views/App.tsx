@@ -1,6 +1,6 @@
 // The window: sidebar with sessions and the Attach button, main area with the chosen view.
 import { useEffect, useRef } from 'react';
-import { useFlameView } from '../state/flame-view';
+import { useAllocationView, useFlameView } from '../state/flame-view';
 import { useUi } from '../state/ui';
 import { AttachView } from './attach/AttachView';
 import { ConnectionBanner } from './common/ConnectionBanner';
@@ -25,7 +25,7 @@ export function App() {
         searchRef.current.focus();
         searchRef.current.select();
       } else if (event.key === 'Escape' && !isTyping(event.target)) {
-        const flame = useFlameView.getState();
+        const flame = (useUi.getState().sessionTab === 'allocations' ? useAllocationView : useFlameView).getState();
         if (useUi.getState().mainView === 'attach') showView('session');
         else if (flame.zoomNode !== 0) flame.zoomTo(0);
       }

@@ -3,14 +3,13 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { drawFlame, type FlameTheme } from '../../canvas/flame-draw';
 import { frameAt, layoutFlame, type FlameIndex } from '../../canvas/flame-layout';
 import { prepareCanvas, themeColor } from '../../canvas/hidpi-canvas';
+import type { FlameViewStore } from '../../state/flame-view';
 import { markDrawn, markDrawPending } from '../../state/idle';
-import { useFlameView } from '../../state/flame-view';
 import { useElementSize } from '../common/use-element-size';
 import { FlameTooltip } from './FlameTooltip';
 import { useThemeVersion } from './use-theme-version';
 
 const ROW_HEIGHT = 18;
-const DRAW_KEY = 'flame';
 
 function readTheme(): FlameTheme {
   return {
@@ -24,14 +23,23 @@ function readTheme(): FlameTheme {
   };
 }
 
-export function FlameCanvas({ index, matches }: { index: FlameIndex; matches: Uint8Array | null }) {
+export interface FlameCanvasProps {
+  index: FlameIndex;
+  matches: Uint8Array | null;
+  view: FlameViewStore;
+  /** Names this canvas for the idle signal; one per mounted graph. */
+  drawKey: string;
+  testId: string;
+}
+
+export function FlameCanvas({ index, matches, view, drawKey, testId }: FlameCanvasProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useElementSize(scrollRef);
   const [scrollTop, setScrollTop] = useState(0);
   const [hover, setHover] = useState<{ node: number; x: number; y: number } | null>(null);
-  const zoomNode = useFlameView((state) => state.zoomNode);
-  const zoomTo = useFlameView((state) => state.zoomTo);
+  const zoomNode = view((state) => state.zoomNode);
+  const zoomTo = view((state) => state.zoomTo);
   const themeVersion = useThemeVersion();
 
   const layout = useMemo(() => layoutFlame(index, zoomNode, size.width, 0.5), [index, zoomNode, size.width]);
@@ -40,7 +48,7 @@ export function FlameCanvas({ index, matches }: { index: FlameIndex; matches: Ui
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || size.width === 0 || size.height === 0) return;
-    markDrawPending(DRAW_KEY);
+    markDrawPending(drawKey);
     const frame = requestAnimationFrame(() => {
       const context = prepareCanvas(canvas, size.width, size.height);
       if (context) {
@@ -58,13 +66,13 @@ export function FlameCanvas({ index, matches }: { index: FlameIndex; matches: Ui
         canvas.dataset.framesDrawn = String(drawn);
         canvas.dataset.drawCount = String(Number(canvas.dataset.drawCount ?? '0') + 1);
       }
-      markDrawn(DRAW_KEY);
+      markDrawn(drawKey);
     });
     return () => {
       cancelAnimationFrame(frame);
-      markDrawn(DRAW_KEY);
+      markDrawn(drawKey);
     };
-  }, [index, layout, size.width, size.height, scrollTop, matches, hover?.node, themeVersion]);
+  }, [index, layout, size.width, size.height, scrollTop, matches, hover?.node, themeVersion, drawKey]);
 
   const nodeAt = (clientX: number, clientY: number) => {
     const rect = canvasRef.current?.getBoundingClientRect();
@@ -82,12 +90,12 @@ export function FlameCanvas({ index, matches }: { index: FlameIndex; matches: Ui
         <canvas
           ref={canvasRef}
           className="flame-canvas"
-          data-testid="flame-canvas"
+          data-testid={testId}
           data-zoom-node={layout.zoomNode}
           data-zoom-name={zoomFn?.name ?? ''}
           data-rows={layout.rows}
           role="img"
-          aria-label={`Flame graph, ${layout.count} frames, zoomed on ${zoomFn?.name || 'all'}; click a frame to zoom, Escape to zoom out`}
+          aria-label={`${index.tree.unit === 'bytes' ? 'Allocation flame graph' : 'Flame graph'}, ${layout.count} frames, zoomed on ${zoomFn?.name || 'all'}; click a frame to zoom, Escape to zoom out`}
           onMouseMove={(event) => setHover(nodeAt(event.clientX, event.clientY))}
           onMouseLeave={() => setHover(null)}
           onClick={(event) => {

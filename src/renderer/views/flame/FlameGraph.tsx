@@ -1,68 +1,49 @@
-// The flame graph region: toolbar and canvas for the selected session's CPU profile.
-import { useEffect, useMemo, useRef, type RefObject } from 'react';
-import { functionPath, indexFlameTree, nodeAtFunctionPath, type FlameIndex } from '../../canvas/flame-layout';
-import { matchFunctions, searchStats } from '../../canvas/flame-search';
+// The CPU flame graph of the selected session, range, thread or span.
+import { useMemo, type RefObject } from 'react';
+import { cpuWeights } from '../../canvas/flame-weights';
 import { formatCount } from '../../format/units';
-import { valueOf } from '../../state/loadable';
 import { useFlameView } from '../../state/flame-view';
+import { valueOf } from '../../state/loadable';
 import { useSelection } from '../../state/selection';
 import { useSessionData } from '../../state/session-data';
-import { PanelEmpty, PanelError, PanelLoading } from '../common/PanelState';
-import { FlameCanvas } from './FlameCanvas';
-import { FlameToolbar } from './FlameToolbar';
+import { PanelEmpty } from '../common/PanelState';
+import { FlamePanel } from './FlamePanel';
 
-/** Keeps the zoom on the same call path when a session's tree is rebuilt (new range, live reload). */
-function useZoomAcrossTrees(index: FlameIndex | null, sessionId: string | null): void {
-  const previous = useRef<{ index: FlameIndex; sessionId: string | null } | null>(null);
-  useEffect(() => {
-    if (!index) return;
-    const { zoomNode, zoomTo } = useFlameView.getState();
-    const before = previous.current;
-    if (before && before.index !== index && before.sessionId === sessionId) {
-      zoomTo(nodeAtFunctionPath(index, functionPath(before.index, Math.min(zoomNode, before.index.count - 1))));
-    } else if (!before || before.sessionId !== sessionId) {
-      zoomTo(0);
-    }
-    previous.current = { index, sessionId };
-  }, [index, sessionId]);
+function emptyText(range: boolean, threadId: number | null, spanId: string | null): { title: string; detail: string } {
+  if (spanId) return { title: 'No CPU samples inside this span', detail: 'The span was too short for the sampling interval, or it ran on a thread that was not profiled.' };
+  if (range) return { title: 'No CPU samples in this time range', detail: 'Clear the range on the metrics charts to see the whole session.' };
+  if (threadId !== null) return { title: 'No CPU samples on this thread', detail: 'Choose “All threads” to see the whole process.' };
+  return { title: 'No CPU samples in this session', detail: 'The profiler recorded nothing: the recording may have been too short.' };
 }
 
 export function FlameGraph({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const flame = useSessionData((state) => state.flame);
   const load = useSessionData((state) => state.load);
-  const range = useSelection((state) => state.range);
-  const sessionId = useSelection((state) => state.sessionId);
-  const query = useFlameView((state) => state.query);
-  const tree = valueOf(flame);
-  const index = useMemo(() => (tree ? indexFlameTree(tree) : null), [tree]);
-  useZoomAcrossTrees(index, sessionId);
-  const matches = useMemo(() => (tree ? matchFunctions(tree, query) : null), [tree, query]);
-  const stats = useMemo(() => (index && matches ? searchStats(index, matches) : null), [index, matches]);
-  const empty = !!index && (index.count <= 1 || (index.tree.totalUs[0] ?? 0) <= 0);
-
-  let body;
-  if (flame.state === 'error')
-    body = <PanelError message={flame.message} onRetry={sessionId ? () => load(sessionId, range) : undefined} />;
-  else if (!index) body = <PanelLoading label="Loading CPU profile" rows={6} />;
-  else if (empty)
-    body = (
-      <PanelEmpty title={range ? 'No CPU samples in this time range' : 'No CPU samples in this session'}>
-        {range ? 'Clear the range on the metrics charts to see the whole session.' : 'The profiler recorded nothing: the recording may have been too short.'}
-      </PanelEmpty>
-    );
-  else body = <FlameCanvas index={index} matches={matches} />;
+  const { sessionId, range, threadId, spanId } = useSelection();
+  const raw = valueOf(flame);
+  const tree = useMemo(() => (raw ? cpuWeights(raw) : null), [raw]);
+  const text = emptyText(range !== null, threadId, spanId);
 
   return (
-    <section className="panel flame-panel" aria-label="Flame graph" data-testid="flame-graph" data-state={empty ? 'empty' : flame.state}>
-      <div className="panel-head">
-        <h2 className="panel-title">
+    <FlamePanel
+      label="Flame graph"
+      testId="flame-graph"
+      canvasTestId="flame-canvas"
+      drawKey="flame"
+      status={flame}
+      tree={tree}
+      sessionId={sessionId}
+      view={useFlameView}
+      searchRef={searchRef}
+      title={
+        <>
           CPU
-          {tree && tree.sampleCount > 0 && <span className="panel-sub">{formatCount(tree.sampleCount)} samples</span>}
-          {flame.state === 'loading' && tree && <span className="panel-sub spinner-text">updating…</span>}
-        </h2>
-        <FlameToolbar index={empty ? null : index} stats={stats} searchRef={searchRef} />
-      </div>
-      <div className="panel-body flame-body">{body}</div>
-    </section>
+          {raw && raw.sampleCount > 0 && <span className="panel-sub">{formatCount(raw.sampleCount)} samples</span>}
+        </>
+      }
+      loadingLabel="Loading CPU profile"
+      empty={<PanelEmpty title={text.title}>{text.detail}</PanelEmpty>}
+      onRetry={sessionId ? () => load({ sessionId, range, threadId, spanId }) : undefined}
+    />
   );
 }

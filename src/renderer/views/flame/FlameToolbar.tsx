@@ -6,17 +6,24 @@ import { frameLabel } from '../../canvas/flame-draw';
 import { ancestorPath, type FlameIndex } from '../../canvas/flame-layout';
 import type { SearchStats } from '../../canvas/flame-search';
 import { formatPercent } from '../../format/units';
-import { useFlameView } from '../../state/flame-view';
+import type { FlameViewStore } from '../../state/flame-view';
 
 const KINDS: FrameKind[] = ['app', 'library', 'node', 'runtime'];
 
-export function FlameToolbar({ index, stats, searchRef }: { index: FlameIndex | null; stats: SearchStats | null; searchRef: RefObject<HTMLInputElement | null> }) {
-  const zoomNode = useFlameView((state) => state.zoomNode);
-  const query = useFlameView((state) => state.query);
-  const zoomTo = useFlameView((state) => state.zoomTo);
-  const setQuery = useFlameView((state) => state.setQuery);
+export interface FlameToolbarProps {
+  index: FlameIndex | null;
+  stats: SearchStats | null;
+  searchRef: RefObject<HTMLInputElement | null>;
+  view: FlameViewStore;
+}
+
+export function FlameToolbar({ index, stats, searchRef, view }: FlameToolbarProps) {
+  const zoomNode = view((state) => state.zoomNode);
+  const query = view((state) => state.query);
+  const zoomTo = view((state) => state.zoomTo);
+  const setQuery = view((state) => state.setQuery);
   const path = index && index.count > 0 ? ancestorPath(index, Math.min(zoomNode, index.count - 1)) : [];
-  const rootTotal = index?.tree.totalUs[0] || 1;
+  const rootTotal = index?.tree.total[0] || 1;
 
   return (
     <div className="flame-toolbar">
@@ -55,7 +62,7 @@ export function FlameToolbar({ index, stats, searchRef }: { index: FlameIndex | 
         />
         {stats && (
           <span className="match-count" data-testid="flame-match-count" aria-live="polite">
-            {stats.nodes === 0 ? 'no matches' : `${stats.nodes} ${stats.nodes === 1 ? 'match' : 'matches'} · ${formatPercent(stats.totalUs / rootTotal)}`}
+            {stats.nodes === 0 ? 'no matches' : `${stats.nodes} ${stats.nodes === 1 ? 'match' : 'matches'} · ${formatPercent(stats.total / rootTotal)}`}
           </span>
         )}
       </div>

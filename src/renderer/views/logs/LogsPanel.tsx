@@ -35,6 +35,8 @@ function LogRow({ record, top }: { record: LogRecord; top: number }) {
 export function LogsPanel() {
   const sessionId = useSelection((state) => state.sessionId);
   const range = useSelection((state) => state.range);
+  const threadId = useSelection((state) => state.threadId);
+  const spanId = useSelection((state) => state.spanId);
   const { total, pages, error, setQuery, ensurePages, version } = useLogs();
   const [filter, setFilter] = useState('');
   const [scrollTop, setScrollTop] = useState(0);
@@ -43,14 +45,14 @@ export function LogsPanel() {
 
   useEffect(() => {
     if (!sessionId) return;
-    const timer = window.setTimeout(() => setQuery({ sessionId, text: filter.trim(), range }), filter ? FILTER_DELAY_MS : 0);
+    const timer = window.setTimeout(() => setQuery({ sessionId, text: filter.trim(), range, threadId, spanId }), filter ? FILTER_DELAY_MS : 0);
     return () => window.clearTimeout(timer);
-  }, [sessionId, filter, range, setQuery]);
+  }, [sessionId, filter, range, threadId, spanId, setQuery]);
 
   useEffect(() => {
     scrollRef.current?.scrollTo({ top: 0 });
     setScrollTop(0);
-  }, [sessionId, filter, range]);
+  }, [sessionId, filter, range, threadId, spanId]);
 
   const rows = visibleRows(scrollTop, size.height, ROW_HEIGHT, total ?? 0);
   const needed = pagesFor(rows, LOG_PAGE_SIZE);
@@ -77,8 +79,8 @@ export function LogsPanel() {
   else if (total === null) overlay = <PanelLoading label="Loading logs" rows={5} />;
   else if (total === 0)
     overlay = (
-      <PanelEmpty title={filter ? `No logs contain “${filter}”` : range ? 'No logs in this time range' : 'No logs in this session'}>
-        {!filter && !range && 'Console output, exceptions and structured logs of the target appear here.'}
+      <PanelEmpty title={filter ? `No logs contain “${filter}”` : spanId ? 'No logs carry this span’s id' : range ? 'No logs in this time range' : threadId !== null ? 'No logs from this thread' : 'No logs in this session'}>
+        {!filter && !range && threadId === null && 'Console output, exceptions and structured logs of the target appear here.'}
       </PanelEmpty>
     );
 

@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import type { MetricSeries, TimeRange } from '../../../shared/domain';
 import { themeColor } from '../../canvas/hidpi-canvas';
 import { formatAxisClock, formatAxisValue, formatMetricValue } from '../../format/units';
-import { alignSeries, seriesLabel } from './align-series';
+import { alignSeries } from './align-series';
 
 export const METRICS_SYNC_KEY = 'parallax-metrics';
 const PALETTE = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
@@ -13,6 +13,8 @@ const FALLBACK = ['#4e9cff', '#ff9d42', '#3fcf8e', '#c678dd', '#e5c07b', '#ef596
 export interface MetricChartProps {
   unit: string;
   series: MetricSeries[];
+  /** Legend text per series. */
+  labels: string[];
   width: number;
   height: number;
   range: TimeRange | null;
@@ -64,7 +66,7 @@ function buildOptions(props: MetricChartProps, rangeRef: { current: TimeRange | 
     series: [
       { label: 'Time', value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleTimeString()) },
       ...props.series.map((one, i) => ({
-        label: seriesLabel(one.name),
+        label: props.labels[i] ?? one.name,
         stroke: themeColor(PALETTE[i % PALETTE.length]!, FALLBACK[i % FALLBACK.length]!),
         width: 1.5,
         spanGaps: true,

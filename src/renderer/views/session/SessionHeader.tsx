@@ -1,6 +1,6 @@
-// The session view's header: name, status, target, duration, counts, range, and session actions.
+// The session view's header: name, status, target, duration, counts, thread, range or span, notes, actions.
 import { useState } from 'react';
-import type { SessionInfo } from '../../../shared/domain';
+import type { SessionInfo, ThreadInfo } from '../../../shared/domain';
 import { messageOf } from '../../../shared/errors';
 import { formatClock, formatCount, formatDurationMs, formatElapsed } from '../../format/units';
 import { api } from '../../state/api';
@@ -9,6 +9,8 @@ import { useSelection } from '../../state/selection';
 import { useSessionData } from '../../state/session-data';
 import { useSessions } from '../../state/sessions';
 import { StatusBadge } from '../common/StatusBadge';
+import { SessionNotes } from './SessionNotes';
+import { ThreadPicker } from './ThreadPicker';
 
 function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -19,11 +21,12 @@ function Fact({ label, value, testId }: { label: string; value: string; testId?:
   );
 }
 
-export function SessionHeader({ session }: { session: SessionInfo }) {
+export function SessionHeader({ session, threads }: { session: SessionInfo; threads: ThreadInfo[] }) {
   const summary = valueOf(useSessionData((state) => state.summary));
   const progress = useSessions((state) => state.progress[session.id]);
   const range = useSelection((state) => state.range);
   const setRange = useSelection((state) => state.setRange);
+  const spanId = useSelection((state) => state.spanId);
   const selectSession = useSelection((state) => state.selectSession);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -56,10 +59,12 @@ export function SessionHeader({ session }: { session: SessionInfo }) {
         <StatusBadge status={status} title={session.statusDetail} />
         {session.statusDetail && <span className="status-detail" title={session.statusDetail}>{session.statusDetail}</span>}
         <div className="header-actions">
+          <ThreadPicker threads={threads} summaries={summary?.threads ?? null} />
           {range && (
-            <span className="range-chip" data-testid="range-chip">
+            <span className="range-chip" data-testid="range-chip" data-span-id={spanId ?? undefined}>
+              {spanId && <span className="range-chip-kind">span</span>}
               {formatClock(range.fromUs)} – {formatClock(range.toUs)} ({formatDurationMs((range.toUs - range.fromUs) / 1000)})
-              <button type="button" aria-label="Clear time range" onClick={() => setRange(null)}>
+              <button type="button" aria-label={spanId ? 'Clear span' : 'Clear time range'} onClick={() => setRange(null)}>
                 ×
               </button>
             </span>
@@ -107,7 +112,11 @@ export function SessionHeader({ session }: { session: SessionInfo }) {
         <Fact label="Samples" value={counts ? formatCount(counts.cpuSamples) : '…'} testId="session-samples" />
         <Fact label="Logs" value={counts ? formatCount(counts.logs) : '…'} />
         <Fact label="Metric points" value={counts ? formatCount(counts.metricPoints) : '…'} />
+        {counts && counts.heapSamples > 0 && <Fact label="Heap samples" value={formatCount(counts.heapSamples)} />}
+        {counts && counts.spans > 0 && <Fact label="Spans" value={formatCount(counts.spans)} />}
+        {counts && counts.gcEvents > 0 && <Fact label="GC" value={formatCount(counts.gcEvents)} />}
       </dl>
+      <SessionNotes notes={progress?.notes ?? session.notes} />
       {actionError && (
         <p className="form-error" role="alert">
           {actionError}
