@@ -8,11 +8,14 @@ import type { MetricPoint } from './metrics';
 import type { Store } from './store';
 
 export const FLUSH_INTERVAL_MS = 250;
+const CONSOLE_LINES_KEPT = 10_000;
 
 export class SessionWriter {
   readonly interner = new StackInterner();
   readonly counts: SessionCounts = { ...EMPTY_COUNTS };
   private deferred: (() => void)[] = [];
+  /** Recent console lines (each line of a console record), for telling stdout echoes apart. */
+  private readonly consoleLines = new Map<string, number[]>();
   private logs: NewLog[] = [];
   private points: MetricPoint[] = [];
   private chunks: SampleChunk[] = [];
@@ -30,6 +33,30 @@ export class SessionWriter {
   addLog(log: NewLog): void {
     this.logs.push(log);
     this.counts.logs++;
+    if (log.source === 'console') this.rememberConsoleLines(log.text, log.timeUs);
+  }
+
+  /**
+   * True when a console record printed this line within windowUs of timeUs: a launched target's
+   * console.log reaches both the console API and stdout, and is kept once. Forgets the match.
+   */
+  takeConsoleEcho(line: string, timeUs: number, windowUs: number): boolean {
+    const times = this.consoleLines.get(line);
+    const i = times?.findIndex((t) => Math.abs(t - timeUs) <= windowUs) ?? -1;
+    if (!times || i < 0) return false;
+    times.splice(i, 1);
+    if (times.length === 0) this.consoleLines.delete(line);
+    return true;
+  }
+
+  private rememberConsoleLines(text: string, timeUs: number): void {
+    // Bounded: the oldest lines go first (a Map iterates in insertion order).
+    while (this.consoleLines.size > CONSOLE_LINES_KEPT) this.consoleLines.delete(this.consoleLines.keys().next().value!);
+    for (const line of text.split('\n')) {
+      const times = this.consoleLines.get(line);
+      if (times) times.push(timeUs);
+      else this.consoleLines.set(line, [timeUs]);
+    }
   }
 
   addMetric(point: MetricPoint): void {

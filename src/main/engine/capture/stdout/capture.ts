@@ -13,6 +13,12 @@ const NOTE_EVERY_MS = 1000;
 /** At stop, output already written by the target may still be in the pipe: wait for a quiet spell. */
 const DRAIN_QUIET_MS = 50;
 const DRAIN_MAX_MS = 400;
+/**
+ * A plain line waits this long before it is stored: if the console API reported the same line
+ * (console.log writes to stdout too), the console record, which knows its source location and
+ * thread, is kept instead.
+ */
+const ECHO_WINDOW_MS = 300;
 
 /** Starts the capture before a launched target runs, so it hears the first line the target prints. */
 export async function startStdoutCapture(context: RecordingContext): Promise<PreLaunchCapture | null> {
@@ -31,16 +37,20 @@ export interface StdoutCounts extends LineParseCounts {
   lines: number;
   jsonLines: number;
   truncatedLines: number;
+  /** Lines also reported by the console API, kept once as console records. */
+  consoleEchoes: number;
 }
 
 export class StdoutCapture implements PreLaunchCapture {
   readonly env: Record<string, string> = {};
-  readonly counts: StdoutCounts = { ...emptyParseCounts(), lines: 0, jsonLines: 0, truncatedLines: 0 };
+  readonly counts: StdoutCounts = { ...emptyParseCounts(), lines: 0, jsonLines: 0, truncatedLines: 0, consoleEchoes: 0 };
   private readonly splitters: Record<Stream, LineSplitter>;
   private stopped = false;
   private lastChunkMs = 0;
   private notedMs = 0;
   private noted = '';
+  private pending: { stream: Stream; text: string; arrivalUs: number; droppedBytes: number }[] = [];
+  private pendingTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly writer: SessionWriter,
@@ -68,6 +78,9 @@ export class StdoutCapture implements PreLaunchCapture {
     this.stopped = true;
     this.splitters.stdout.end();
     this.splitters.stderr.end();
+    // Console records for the last lines may still be on their way: give them the window.
+    if (this.pending.length > 0) await new Promise((resolve) => setTimeout(resolve, ECHO_WINDOW_MS));
+    this.storePending(Infinity);
     this.writeNotes();
   }
 
@@ -97,6 +110,33 @@ export class StdoutCapture implements PreLaunchCapture {
     const text = withoutTerminalEscapes(line);
     if (text.trim() === '') return;
     this.counts.lines++;
+    this.pending.push({ stream, text, arrivalUs, droppedBytes });
+    this.pendingTimer ??= setTimeout(() => {
+      this.pendingTimer = null;
+      this.storePending(Math.round((performance.timeOrigin + performance.now()) * 1000) - ECHO_WINDOW_MS * 1000);
+    }, ECHO_WINDOW_MS);
+  }
+
+  /** Stores the plain lines that arrived before `untilUs`, except echoes of console records. */
+  private storePending(untilUs: number): void {
+    const due = this.pending.filter((p) => p.arrivalUs <= untilUs);
+    this.pending = this.pending.filter((p) => p.arrivalUs > untilUs);
+    if (this.pending.length > 0 && !this.pendingTimer && !this.stopped) {
+      this.pendingTimer = setTimeout(() => {
+        this.pendingTimer = null;
+        this.storePending(Math.round((performance.timeOrigin + performance.now()) * 1000) - ECHO_WINDOW_MS * 1000);
+      }, ECHO_WINDOW_MS);
+    }
+    for (const p of due) {
+      if (p.droppedBytes === 0 && this.writer.takeConsoleEcho(p.text, p.arrivalUs, ECHO_WINDOW_MS * 1000)) {
+        this.counts.consoleEchoes++;
+        continue;
+      }
+      this.storePlain(p.stream, p.text, p.arrivalUs, p.droppedBytes);
+    }
+  }
+
+  private storePlain(stream: Stream, text: string, arrivalUs: number, droppedBytes: number): void {
     const severityNumber = severityOfPlainLine(stream, text);
     this.writer.addLog({
       timeUs: arrivalUs,
@@ -125,6 +165,7 @@ export class StdoutCapture implements PreLaunchCapture {
       ['stdout.invalidJson', c.invalidJson],
       ['stdout.oversizedJson', c.oversizedJson],
       ['stdout.truncatedLines', c.truncatedLines],
+      ['stdout.consoleEchoes', c.consoleEchoes],
     ];
     const shown = notes.filter(([key, n]) => n > 0 || key === 'stdout.lines');
     const digest = shown.map(([key, n]) => `${key}=${n}`).join(' ');
