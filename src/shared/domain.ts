@@ -13,8 +13,11 @@ export type SessionStatus = 'recording' | 'completed' | 'target-exited' | 'inter
  */
 export type SignalName = 'cpu' | 'logs' | 'metrics' | 'heap' | 'trace' | 'workers' | 'otlp' | 'stdout' | 'prometheus' | 'agent';
 export const ALL_SIGNALS: readonly SignalName[] = ['cpu', 'logs', 'metrics', 'heap', 'trace', 'workers', 'otlp', 'stdout', 'prometheus', 'agent'];
-/** Recorded when --signals is not given: everything cheap. The agent and Prometheus are opt-in. */
-export const DEFAULT_SIGNALS: readonly SignalName[] = ['cpu', 'logs', 'metrics', 'heap', 'trace', 'workers', 'otlp', 'stdout'];
+/**
+ * Recorded when --signals is not given: everything cheap. Opt-in: heap (sampling costs an
+ * allocation-heavy target ~10% of its throughput), prometheus (needs a URL) and the agent.
+ */
+export const DEFAULT_SIGNALS: readonly SignalName[] = ['cpu', 'logs', 'metrics', 'trace', 'workers', 'otlp', 'stdout'];
 
 /** A local process that runs Node.js, as `parallax ps` shows it. */
 export interface NodeProcessInfo {

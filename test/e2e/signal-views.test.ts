@@ -46,7 +46,7 @@ describe.skipIf(skipReason !== null)('the views of every signal', () => {
   let browser: Browser | null = null;
 
   beforeAll(async () => {
-    workersId = await record(store.path, ['--duration', '3', '--name', 'workers', '--', process.execPath, WORKERS, '--late-after', '800']);
+    workersId = await record(store.path, ['--duration', '3', '--name', 'workers', '--signals', 'cpu,logs,metrics,heap,trace,workers', '--', process.execPath, WORKERS, '--late-after', '800']);
     otelId = await record(store.path, ['--name', 'otel', '--', process.execPath, OTEL, 'json']);
     served = await startServe(store.path);
     browser = await launchChromium();

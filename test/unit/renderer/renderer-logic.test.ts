@@ -7,25 +7,25 @@ import { parseIncoming } from '../../../src/renderer/api/wire-message';
 import { apiSocketUrl } from '../../../src/renderer/api/websocket-client';
 import { formatBytes, formatClock, formatDurationMs, formatElapsed, formatPercent } from '../../../src/renderer/format/units';
 
-const blank: AttachFields = { kind: 'pid', pid: '', hostPort: '', wsUrl: '', name: '', durationSec: '', intervalUs: '1000' };
+const blank: AttachFields = { kind: 'pid', pid: '', hostPort: '', wsUrl: '', name: '', durationSec: '', intervalUs: '1000', signals: ['cpu', 'logs'] };
 
 describe('attach form parsing', () => {
   it('builds a request for each kind of target', () => {
     expect(parseRecordRequest({ ...blank, pid: ' 4242 ', name: 'api', durationSec: '10' })).toEqual({
       ok: true,
-      value: { target: { kind: 'pid', pid: 4242 }, name: 'api', durationSec: 10, intervalUs: 1000 },
+      value: { target: { kind: 'pid', pid: 4242 }, name: 'api', durationSec: 10, intervalUs: 1000, signals: ['cpu', 'logs'] },
     });
     expect(parseRecordRequest({ ...blank, kind: 'inspect', hostPort: 'localhost:9230', intervalUs: '' })).toEqual({
       ok: true,
-      value: { target: { kind: 'inspect', host: 'localhost', port: 9230 } },
+      value: { target: { kind: 'inspect', host: 'localhost', port: 9230 }, signals: ['cpu', 'logs'] },
     });
     expect(parseRecordRequest({ ...blank, kind: 'inspect', hostPort: '9229', intervalUs: '' })).toEqual({
       ok: true,
-      value: { target: { kind: 'inspect', host: '127.0.0.1', port: 9229 } },
+      value: { target: { kind: 'inspect', host: '127.0.0.1', port: 9229 }, signals: ['cpu', 'logs'] },
     });
     expect(parseRecordRequest({ ...blank, kind: 'ws', wsUrl: 'ws://127.0.0.1:9229/abc', intervalUs: '' })).toEqual({
       ok: true,
-      value: { target: { kind: 'ws', url: 'ws://127.0.0.1:9229/abc' } },
+      value: { target: { kind: 'ws', url: 'ws://127.0.0.1:9229/abc' }, signals: ['cpu', 'logs'] },
     });
   });
 
@@ -38,6 +38,7 @@ describe('attach form parsing', () => {
     expect(fail({ pid: 'abc' })).toMatch(/not a process id/);
     expect(fail({ kind: 'inspect', hostPort: 'host:99999' })).toMatch(/host:port/);
     expect(fail({ kind: 'ws', wsUrl: 'http://x' })).toMatch(/WebSocket URL/);
+    expect(fail({ pid: '42', signals: [] })).toMatch(/at least one signal/);
     expect(fail({ pid: '1', durationSec: '-3' })).toMatch(/Duration/);
     expect(fail({ pid: '1', intervalUs: '2.5' })).toMatch(/Sampling interval/);
   });

@@ -51,8 +51,29 @@ export interface InspectorSession {
   send: InspectorConnection['send'];
   on: InspectorConnection['on'];
   onClose(listener: () => void): () => void;
-  evaluate<T>(expression: string, options?: { includeCommandLineAPI?: boolean; awaitPromise?: boolean }): Promise<T>;
+  evaluate<T>(expression: string, options?: EvaluateOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface EvaluateOptions {
+  includeCommandLineAPI?: boolean;
+  awaitPromise?: boolean;
+}
+
+/** Runtime.evaluate by value on any session; an exception in the target becomes a ParallaxError naming `where`. */
+export async function evaluateIn<T>(session: Pick<InspectorSession, 'send'>, where: string, expression: string, options: EvaluateOptions = {}): Promise<T> {
+  const reply = await session.send('Runtime.evaluate', {
+    expression,
+    returnByValue: true,
+    awaitPromise: options.awaitPromise ?? false,
+    silent: true,
+    includeCommandLineAPI: options.includeCommandLineAPI ?? false,
+  });
+  if (reply.exceptionDetails) {
+    const detail = reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text;
+    throw new ParallaxError('attach-failed', `Evaluation in ${where} failed: ${detail}`);
+  }
+  return reply.result.value as T;
 }
 
 export class InspectorConnection implements InspectorSession {
@@ -106,19 +127,8 @@ export class InspectorConnection implements InspectorSession {
    * awaitPromise is off by default: it never answers once a target waits to exit, because no
    * microtask runs there any more.
    */
-  async evaluate<T>(expression: string, options: { includeCommandLineAPI?: boolean; awaitPromise?: boolean } = {}): Promise<T> {
-    const reply = await this.send('Runtime.evaluate', {
-      expression,
-      returnByValue: true,
-      awaitPromise: options.awaitPromise ?? false,
-      silent: true,
-      includeCommandLineAPI: options.includeCommandLineAPI ?? false,
-    });
-    if (reply.exceptionDetails) {
-      const detail = reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text;
-      throw new ParallaxError('attach-failed', `Evaluation in the target failed: ${detail}`);
-    }
-    return reply.result.value as T;
+  evaluate<T>(expression: string, options: EvaluateOptions = {}): Promise<T> {
+    return evaluateIn<T>(this, 'the target', expression, options);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 // A worker thread's inspector session, tunnelled through its process's session by NodeWorker messages.
 import { z } from 'zod';
 import { ParallaxError, messageOf } from '../../../shared/errors';
-import type { InspectorSession } from './connection';
+import { type EvaluateOptions, type InspectorSession, evaluateIn } from './connection';
 
 // The NodeWorker domain as Node serves it (research/inspector.md §2.2); devtools-protocol lacks it.
 declare module './connection' {
@@ -132,19 +132,8 @@ export class WorkerSession implements InspectorSession {
    * Evaluates an expression in the worker, by value. `require` is not defined in a worker started
    * from a file: use process.getBuiltinModule there.
    */
-  async evaluate<T>(expression: string, options: { includeCommandLineAPI?: boolean; awaitPromise?: boolean } = {}): Promise<T> {
-    const reply = await this.send('Runtime.evaluate', {
-      expression,
-      returnByValue: true,
-      awaitPromise: options.awaitPromise ?? false,
-      silent: true,
-      includeCommandLineAPI: options.includeCommandLineAPI ?? false,
-    });
-    if (reply.exceptionDetails) {
-      const detail = reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text;
-      throw new ParallaxError('attach-failed', `Evaluation in ${this.describe()} failed: ${detail}`);
-    }
-    return reply.result.value as T;
+  evaluate<T>(expression: string, options: EvaluateOptions = {}): Promise<T> {
+    return evaluateIn<T>(this, this.describe(), expression, options);
   }
 
   /** Lets go of the worker (NodeWorker.detach); the worker runs on. */

@@ -1,7 +1,20 @@
 // The form that starts a recording: target (PID, host:port or ws URL) and recording options.
 import { useState, type FormEvent } from 'react';
+import type { SignalName } from '../../../shared/domain';
 import { useAttach } from '../../state/attach';
 import { parseRecordRequest, type AttachFields, type TargetKind } from './parse-target';
+
+// Prometheus needs a URL, which the command line takes (--prometheus-url).
+const SIGNAL_CHOICES: { signal: SignalName; label: string; hint: string }[] = [
+  { signal: 'cpu', label: 'CPU', hint: 'Sampling CPU profiles' },
+  { signal: 'logs', label: 'Console', hint: 'console API calls and uncaught exceptions' },
+  { signal: 'metrics', label: 'Metrics', hint: 'Heap, RSS, CPU %, event-loop utilisation and delay every 250 ms' },
+  { signal: 'trace', label: 'Trace events', hint: 'GC pauses, console.time, performance marks' },
+  { signal: 'workers', label: 'Workers', hint: 'Every signal for worker threads too' },
+  { signal: 'otlp', label: 'OTLP', hint: 'Receive OpenTelemetry spans, logs and metrics' },
+  { signal: 'heap', label: 'Allocations', hint: 'Sampling heap profiles; costs an allocation-heavy app up to ~10%' },
+  { signal: 'agent', label: 'HTTP spans', hint: 'Spans from diagnostics_channel for apps without OpenTelemetry' },
+];
 
 const KINDS: { kind: TargetKind; label: string }[] = [
   { kind: 'pid', label: 'Process (PID)' },
@@ -105,6 +118,24 @@ export function AttachForm({ fields, onChange }: { fields: AttachFields; onChang
             onChange={(event) => set({ intervalUs: event.target.value })}
           />
         </label>
+      </fieldset>
+      <fieldset className="field-row" disabled={busy}>
+        <legend className="field-label">Signals</legend>
+        <div className="signal-choices" data-testid="attach-signals">
+          {SIGNAL_CHOICES.map(({ signal, label, hint }) => (
+            <label key={signal} title={hint} className="signal-choice">
+              <input
+                type="checkbox"
+                data-testid={`attach-signal-${signal}`}
+                checked={fields.signals.includes(signal)}
+                onChange={(event) =>
+                  set({ signals: event.target.checked ? [...fields.signals, signal] : fields.signals.filter((s) => s !== signal) })
+                }
+              />
+              {label}
+            </label>
+          ))}
+        </div>
       </fieldset>
       {error && (
         <p className="form-error" role="alert" data-testid="attach-error">

@@ -1,4 +1,5 @@
 // The Attach view: pick a local Node.js process (or an inspector address) and record it.
+import { DEFAULT_SIGNALS } from '../../../shared/domain';
 import { useEffect, useState } from 'react';
 import { useAttach } from '../../state/attach';
 import { AttachForm } from './AttachForm';
@@ -6,7 +7,16 @@ import type { AttachFields } from './parse-target';
 import { ProcessTable } from './ProcessTable';
 import { RecordingPanel } from './RecordingPanel';
 
-const INITIAL_FIELDS: AttachFields = { kind: 'pid', pid: '', hostPort: '', wsUrl: '', name: '', durationSec: '', intervalUs: '1000' };
+const INITIAL_FIELDS: AttachFields = {
+  kind: 'pid',
+  pid: '',
+  hostPort: '',
+  wsUrl: '',
+  name: '',
+  durationSec: '',
+  intervalUs: '1000',
+  signals: [...DEFAULT_SIGNALS],
+};
 
 export function AttachView({ onClose }: { onClose(): void }) {
   const [fields, setFields] = useState<AttachFields>(INITIAL_FIELDS);

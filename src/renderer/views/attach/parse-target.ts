@@ -1,5 +1,5 @@
 // Reads the Attach form's fields into a RecordRequest, or says in words what is wrong with them.
-import type { RecordRequest, TargetSpec } from '../../../shared/domain';
+import type { RecordRequest, SignalName, TargetSpec } from '../../../shared/domain';
 
 export type TargetKind = 'pid' | 'inspect' | 'ws';
 
@@ -11,6 +11,7 @@ export interface AttachFields {
   name: string;
   durationSec: string;
   intervalUs: string;
+  signals: SignalName[];
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -54,6 +55,8 @@ export function parseRecordRequest(fields: AttachFields): Parsed<RecordRequest> 
     if (!(seconds > 0 && seconds <= 86_400)) return { ok: false, message: 'Duration is a number of seconds between 0 and 86400' };
     request.durationSec = seconds;
   }
+  if (fields.signals.length === 0) return { ok: false, message: 'Choose at least one signal to record' };
+  request.signals = [...fields.signals];
   const interval = fields.intervalUs.trim();
   if (interval) {
     const micros = Number(interval);
