@@ -169,15 +169,18 @@ export class Recording {
       const capture = await start({ context, main, launched: this.launched });
       if (capture) this.captures.push(capture);
     }
+    const paused = waiting ? await runUntilFirstLine(main) : false;
     if (waiting) {
-      await main.send('Runtime.runIfWaitingForDebugger');
-      await untilBootstrapped(main);
       await this.identify(main, targetInfo);
       this.store.sessions.updateTarget(this.sessionId, targetInfo);
     }
     for (const start of runningProcessCaptures) {
       const capture = await start({ context, main, launched: this.launched });
       if (capture) this.captures.push(capture);
+    }
+    if (paused) {
+      await main.send('Debugger.resume');
+      await main.send('Debugger.disable');
     }
 
     this.timers.push(setInterval(() => this.hooks.onProgress(this.progress('recording')), PROGRESS_EVERY_MS));
@@ -326,23 +329,36 @@ function describeExit(exit: { code: number | null; signal: string | null }): str
   return exit.signal ? `The target was ended by ${exit.signal}.` : `The target exited with code ${exit.code}.`;
 }
 
-// Right after runIfWaitingForDebugger, Node is still bootstrapping: an evaluation that touches
-// timers fails with "testEnabled is not a function" (util.debuglog is not set up yet). Wait until
-// a debuglog call works: it has no side effects, unlike a probe timer, which was seen to keep the
-// event loop alive for good when created that early.
-const BOOTSTRAP_PROBE =
-  "(() => { const u = process.getBuiltinModule?.('node:util'); if (u) u.debuglog('parallax-bootstrap-probe')(''); return true; })()";
-const BOOTSTRAP_TIMEOUT_MS = 5000;
+const FIRST_LINE_TIMEOUT_MS = 10_000;
 
-async function untilBootstrapped(main: InspectorConnection): Promise<void> {
-  const deadline = Date.now() + BOOTSTRAP_TIMEOUT_MS;
-  for (;;) {
-    try {
-      if (await main.evaluate<boolean>(BOOTSTRAP_PROBE)) return;
-    } catch (error) {
-      if (Date.now() > deadline || main.isClosed) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+/**
+ * Lets a launched target (started with --inspect-brk) run, and returns once it is paused on the
+ * first line of its program, with Node's bootstrap complete. Evaluating any earlier interrupts
+ * the bootstrap itself: seen failing with "testEnabled is not a function" and "setDispatchBufferFull
+ * is not a function", and a probe timer created then kept the event loop alive for good. The
+ * caller resumes the target. Returns false if no pause came (the target went on by itself).
+ */
+async function runUntilFirstLine(main: InspectorConnection): Promise<boolean> {
+  let offPaused = (): void => undefined;
+  const pausedOnStart = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), FIRST_LINE_TIMEOUT_MS);
+    offPaused = main.on('Debugger.paused', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    main.onClose(() => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  try {
+    await main.send('Debugger.enable', {});
+    await main.send('Runtime.runIfWaitingForDebugger');
+    const paused = await pausedOnStart;
+    if (!paused) await main.send('Debugger.disable').catch(() => undefined);
+    return paused;
+  } finally {
+    offPaused();
   }
 }
 

@@ -1,4 +1,4 @@
-// Starts a command under the inspector (--inspect-wait on a random port) and reads its ws URL from stderr.
+// Starts a command under the inspector (--inspect-brk on a random port) and reads its ws URL from stderr.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -24,7 +24,9 @@ export interface LaunchedTarget {
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
-const INSPECT_FLAG = '--inspect-wait=127.0.0.1:0';
+// --inspect-brk rather than --inspect-wait: the target also pauses on its program's first line
+// when the client enabled the Debugger domain, which tells the client Node's bootstrap is done.
+const INSPECT_FLAG = '--inspect-brk=127.0.0.1:0';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 500;
 const ANNOUNCEMENT = /Debugger listening on (ws:\/\/\S+)/;
@@ -40,7 +42,8 @@ const INSPECTOR_LINES = [
 /**
  * Spawns `command` with the inspector waiting on a random loopback port. The target's code does
  * not run until a client connects, sets up its captures and sends Runtime.runIfWaitingForDebugger.
- * A node command gets --inspect-wait as its first option; any other command gets it through
+ * Without Debugger.enable it runs on from there; with it, it pauses on the program's first line.
+ * A node command gets --inspect-brk as its first option; any other command gets it through
  * NODE_OPTIONS, so the first Node process it starts is the one announced.
  */
 export async function launchTarget(command: string[], options: LaunchOptions = {}): Promise<LaunchedTarget> {
