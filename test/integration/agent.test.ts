@@ -3,29 +3,22 @@
 // target left exactly as it was after the recording.
 import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../../src/shared/domain';
 import { Engine } from '../../src/main/engine/engine';
 import { InspectorConnection } from '../../src/main/engine/inspector/connection';
-import { announcedWsUrl, tempStorePath } from '../support/store-files';
+import { announcedWsUrl } from '../support/store-files';
 import { type StartedTarget, startTarget, waitFor } from '../support/targets';
+import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 
 const SERVER = resolve(__dirname, '../fixtures/agent-http-server.cjs');
 const INCOMING_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const INCOMING_PARENT = '00f067aa0ba902b7';
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function openEngine(): Engine {
-  const store = tempStorePath();
-  const engine = Engine.open({ storePath: store.path });
-  cleanups.push(() => store.remove());
-  cleanups.push(() => engine.close());
-  return engine;
+  return openTestEngine(cleanups).engine;
 }
 
 async function startServer(): Promise<{ target: StartedTarget; wsUrl: string; port: number }> {

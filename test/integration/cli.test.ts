@@ -1,9 +1,10 @@
 // The `parallax` command line as a user runs it: real CLI processes against real targets.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { announcedWsUrl, tempStorePath } from '../support/store-files';
 import { type StartedTarget, startTarget, waitFor } from '../support/targets';
+import { cleanupsAfterEach } from '../support/cleanups';
 
 const ROOT = resolve(__dirname, '../..');
 const CLI = resolve(ROOT, 'bin/parallax.js');
@@ -36,11 +37,7 @@ async function cli(args: string[]): Promise<{ code: number | null; stdout: strin
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function store(): string {
   const s = tempStorePath();

@@ -2,21 +2,18 @@
 // snapshots taken during a recording are streamed to files, summarised and diffed by constructor.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { snapshotFolder } from '../../src/main/engine/capture/heap';
 import { Engine } from '../../src/main/engine/engine';
 import type { RecordingProgress } from '../../src/shared/domain';
 import { announcedWsUrl, tempStorePath } from '../support/store-files';
 import { type StartedTarget, startTarget, waitFor } from '../support/targets';
+import { cleanupsAfterEach } from '../support/cleanups';
 
 const GROWING = resolve(__dirname, '../fixtures/heap-growing-target.cjs');
 const WORKERS = resolve(__dirname, '../fixtures/workers-target.cjs');
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function openEngine(): { engine: Engine; storePath: string } {
   const store = tempStorePath();

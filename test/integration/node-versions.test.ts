@@ -3,11 +3,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionSummary, TargetSpec } from '../../src/shared/domain';
 import { Engine } from '../../src/main/engine/engine';
-import { tempStorePath } from '../support/store-files';
 import { waitFor } from '../support/targets';
+import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 
 const WORKERS = resolve(__dirname, '../fixtures/workers-target.cjs');
 const NODE22 = resolve(__dirname, '../../node_modules/node22/bin/node');
@@ -28,18 +28,10 @@ if (existsSync(NODE22)) {
   console.log(`Skipping the Node 22 runs: ${NODE22} is missing (the node22 dev dependency is not installed)`);
 }
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function openEngine(): Engine {
-  const store = tempStorePath();
-  const engine = Engine.open({ storePath: store.path });
-  cleanups.push(() => store.remove());
-  cleanups.push(() => engine.close());
-  return engine;
+  return openTestEngine(cleanups).engine;
 }
 
 /** Runs the fixture on `binary` without an inspector and waits for its ready line. */

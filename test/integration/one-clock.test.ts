@@ -3,19 +3,16 @@
 // NodeTracing's console.time events (monotonic ts + clock offset), console log records, CPU
 // samples in the function that runs right after, and OpenTelemetry spans started there.
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { Store } from '../../src/main/engine/store/store';
 import { tempStorePath } from '../support/store-files';
 import { waitFor } from '../support/targets';
+import { cleanupsAfterEach } from '../support/cleanups';
 
 const FIXTURE = resolve(__dirname, '../fixtures/clock-marks.cjs');
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 interface Residuals {
   medianUs: number;

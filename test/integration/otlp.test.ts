@@ -3,17 +3,14 @@
 // the store, in JSON and in (gzipped) protobuf alike.
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { tempStorePath } from '../support/store-files';
+import { cleanupsAfterEach } from '../support/cleanups';
 
 const FIXTURE = resolve(__dirname, '../fixtures/otel-target.cjs');
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function openEngine(): { engine: Engine; stdout: () => string } {
   const store = tempStorePath();

@@ -2,7 +2,7 @@
 // scrape grid, and recordings that go on (with counts in the notes) when the URL fails.
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MetricSeries } from '../../src/shared/domain';
 import { DEFAULT_SCRAPER_OPTIONS, PrometheusScraper } from '../../src/main/engine/capture/prometheus/scraper';
 import { scrapeTargetOf } from '../../src/main/engine/capture/prometheus/scrape-request';
@@ -11,21 +11,14 @@ import { SessionWriter } from '../../src/main/engine/store/session-writer';
 import { Store } from '../../src/main/engine/store/store';
 import { announcedWsUrl, tempStorePath } from '../support/store-files';
 import { type StartedTarget, startTarget, waitFor } from '../support/targets';
+import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 
 const PROM_TARGET = resolve(__dirname, '../fixtures/prom-target.cjs');
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function openEngine(): Engine {
-  const store = tempStorePath();
-  const engine = Engine.open({ storePath: store.path });
-  cleanups.push(() => store.remove());
-  cleanups.push(() => engine.close());
-  return engine;
+  return openTestEngine(cleanups).engine;
 }
 
 async function promTarget(): Promise<{ target: StartedTarget; wsUrl: string; metricsUrl: string }> {

@@ -2,29 +2,22 @@
 // bunyan, prints plain lines on stdout and stderr, and every line lands in the store as a log
 // record with the right level, severity, ids and attributes.
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/shared/domain';
 import { Engine } from '../../src/main/engine/engine';
-import { announcedWsUrl, tempStorePath } from '../support/store-files';
+import { announcedWsUrl } from '../support/store-files';
 import { startTarget, waitFor } from '../support/targets';
+import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 
 const LOGGERS = resolve(__dirname, '../fixtures/loggers-stdout.cjs');
 const SCENARIO = resolve(__dirname, '../fixtures/scenario-target.cjs');
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
 
-let cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function openEngine(): Engine {
-  const store = tempStorePath();
-  const engine = Engine.open({ storePath: store.path });
-  cleanups.push(() => store.remove());
-  cleanups.push(() => engine.close());
-  return engine;
+  return openTestEngine(cleanups).engine;
 }
 
 async function outputLogs(engine: Engine, sessionId: string): Promise<LogRecord[]> {

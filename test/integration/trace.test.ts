@@ -2,26 +2,18 @@
 // marks and measures in the store; the categories the target offers; the umbrella 'node'
 // category refused; the last chunks of an exiting target kept.
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TraceEventRecord } from '../../src/shared/domain';
 import { ParallaxError } from '../../src/shared/errors';
 import { Engine } from '../../src/main/engine/engine';
-import { tempStorePath } from '../support/store-files';
+import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 
 const FIXTURE = resolve(__dirname, '../fixtures/trace-gc-console.cjs');
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function openEngine(): Engine {
-  const store = tempStorePath();
-  const engine = Engine.open({ storePath: store.path });
-  cleanups.push(() => store.remove());
-  cleanups.push(() => engine.close());
-  return engine;
+  return openTestEngine(cleanups).engine;
 }
 
 /** Launches the fixture under a recording; the engine stops it when the recording ends. */

@@ -2,25 +2,18 @@
 // samples and logs, including a worker that starts mid-recording and one that exits.
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
-import { announcedWsUrl, tempStorePath } from '../support/store-files';
+import { announcedWsUrl } from '../support/store-files';
 import { type StartedTarget, startTarget, waitFor } from '../support/targets';
+import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 
 const WORKERS = resolve(__dirname, '../fixtures/workers-target.cjs');
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const cleanups = cleanupsAfterEach();
 
 function openEngine(): { engine: Engine; path: string } {
-  const store = tempStorePath();
-  const engine = Engine.open({ storePath: store.path });
-  cleanups.push(() => store.remove());
-  cleanups.push(() => engine.close());
-  return { engine, path: store.path };
+  return openTestEngine(cleanups);
 }
 
 async function inspectedTarget(args: string[] = []): Promise<{ target: StartedTarget; wsUrl: string }> {
