@@ -6,7 +6,7 @@ import type { TargetSpec } from '../../src/shared/domain';
 import { max, median } from './statistics';
 import { startBenchTarget } from './target-process';
 
-const BUSY_TARGET = fileURLToPath(new URL('./busy-target.cjs', import.meta.url));
+const BUSY_TARGET = fileURLToPath(new URL('../fixtures/busy-target.cjs', import.meta.url));
 /** CPU samples reach the store at the first profile hand-off, 1 s after attaching; progress is reported every 500 ms. */
 const FIRST_SAMPLE_TIMEOUT_MS = 15_000;
 
