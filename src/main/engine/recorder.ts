@@ -72,10 +72,6 @@ export class Recording {
     }
   }
 
-  get status(): SessionStatus {
-    return this.finishing ? 'completed' : 'recording';
-  }
-
   /** Runs a request a capture of this recording answers (e.g. a heap snapshot). */
   command<C extends keyof RecordingCommands>(command: C, ...args: Parameters<RecordingCommands[C]>): ReturnType<RecordingCommands[C]> {
     const handler = this.commands[command] as ((...a: Parameters<RecordingCommands[C]>) => ReturnType<RecordingCommands[C]>) | undefined;
