@@ -20,7 +20,7 @@ import type {
   TimeRange,
 } from '../../shared/domain';
 import { ParallaxError } from '../../shared/errors';
-import { type SampleWindow, allocationTreeForWindow, flameTreeForWindow, topFunctions } from './analysis/cpu-profile';
+import { type SampleWindow, allocationTreeForWindow, callTables, cpuSummaryForWindow, flameTreeForWindow } from './analysis/cpu-profile';
 import { countSamplesInSpans } from './analysis/span-samples';
 import { snapshotFolder } from './capture/heap';
 import { listNodeProcesses } from './inspector/processes';
@@ -66,18 +66,20 @@ export class Engine implements Api {
     const session = this.store.sessions.get(sessionId);
     const window = this.windowOf(session.id, range, scope);
     const r = window.range;
-    const threads: ThreadSummary[] = this.store.threads.list(session.id).map((thread) => ({
-      ...thread,
-      cpuSamples: flameTreeForWindow(this.store, session.id, session.intervalUs, { ...window, threadId: thread.id }).sampleCount,
-      topFunctions: topFunctions(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, { ...window, threadId: thread.id }),
-    }));
+    const tables = callTables(this.store, session.id);
+    const cpu = (w: SampleWindow) => cpuSummaryForWindow(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, w, tables);
+    const threads: ThreadSummary[] = this.store.threads
+      .list(session.id)
+      .filter((thread) => scope?.threadId === undefined || thread.id === scope.threadId)
+      .map((thread) => {
+        const summary = cpu({ ...window, threadId: thread.id });
+        return { ...thread, cpuSamples: summary.sampleCount, topFunctions: summary.topFunctions };
+      });
+    const overall = cpu(window);
     return {
       ...session,
       counts: {
-        cpuSamples:
-          r || window.threadId !== undefined
-            ? flameTreeForWindow(this.store, session.id, session.intervalUs, window).sampleCount
-            : this.store.cpu.sampleCount(session.id),
+        cpuSamples: overall.sampleCount,
         logs: this.store.logs.count(session.id, r),
         metricPoints: this.store.metrics.count(session.id, r),
         heapSamples: this.store.heap.sampleCount(session.id, r),
@@ -85,8 +87,8 @@ export class Engine implements Api {
         gcEvents: this.store.traceEvents.count(session.id, r, 'gc'),
         spans: this.store.spans.count(session.id, r),
       },
-      topFunctions: topFunctions(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, window),
-      threads: scope?.threadId !== undefined ? threads.filter((t) => t.id === scope.threadId) : threads,
+      topFunctions: overall.topFunctions,
+      threads,
     };
   }
 

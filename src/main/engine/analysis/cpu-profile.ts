@@ -134,11 +134,37 @@ function mergedTree(
   return tree;
 }
 
+/** A session's function and stack tables, read once for several questions about it. */
+export interface CallTables {
+  functions: { id: number; name: string; url: string; line: number; col: number }[];
+  stacks: { parent: Int32Array; functionId: Int32Array };
+}
+
+export function callTables(store: Store, sessionId: string): CallTables {
+  return { functions: store.cpu.functions(sessionId), stacks: store.cpu.stacks(sessionId) };
+}
+
+export interface CpuWindowSummary {
+  sampleCount: number;
+  topFunctions: FunctionTiming[];
+}
+
 /** Functions by self time, each counted once per sample however deep it recurses. */
 export function topFunctions(store: Store, sessionId: string, intervalUs: number, limit: number, window: SampleWindow = {}): FunctionTiming[] {
-  const functions = store.cpu.functions(sessionId);
-  const stacks = store.cpu.stacks(sessionId);
-  const { selfUs } = stackTimesForWindow(store, sessionId, stacks.parent.length, intervalUs, window);
+  return cpuSummaryForWindow(store, sessionId, intervalUs, limit, window).topFunctions;
+}
+
+/** Sample count and top functions of a window, from one pass over its samples. */
+export function cpuSummaryForWindow(
+  store: Store,
+  sessionId: string,
+  intervalUs: number,
+  limit: number,
+  window: SampleWindow = {},
+  tables: CallTables = callTables(store, sessionId),
+): CpuWindowSummary {
+  const { functions, stacks } = tables;
+  const { selfUs, sampleCount } = stackTimesForWindow(store, sessionId, stacks.parent.length, intervalUs, window);
   const selfByFn = new Float64Array(functions.length);
   const totalByFn = new Float64Array(functions.length);
   const seen = new Int32Array(functions.length).fill(-1);
@@ -165,7 +191,7 @@ export function topFunctions(store: Store, sessionId: string, intervalUs: number
     });
   });
   ranked.sort((a, b) => b.selfMs - a.selfMs || b.totalMs - a.totalMs);
-  return ranked.slice(0, limit);
+  return { sampleCount, topFunctions: ranked.slice(0, limit) };
 }
 
 function round3(value: number): number {

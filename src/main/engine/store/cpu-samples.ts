@@ -137,13 +137,6 @@ export class CpuSampleTable {
       };
     }
   }
-
-  sampleCount(sessionId: string): number {
-    const row = this.db
-      .prepare(`SELECT COALESCE(SUM(sample_count), 0) AS n FROM cpu_chunks WHERE session_id = ?`)
-      .get(sessionId) as { n: number };
-    return row.n;
-  }
 }
 
 /** SQLite hands back Buffers at any byte offset; typed arrays need an aligned copy. */
