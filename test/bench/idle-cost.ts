@@ -4,9 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import CDP from 'chrome-remote-interface';
 import type { Engine } from '../../src/main/engine/engine';
-import type { OverheadConfig } from './recording-overhead';
+import { type OverheadConfig, attachClient } from './recording-overhead';
 import { median } from './statistics';
 import { startBenchTarget } from './target-process';
 
@@ -22,24 +21,15 @@ function cpuMs(pid: number): number {
 
 async function costOnce(engine: Engine, config: OverheadConfig, windowMs: number, intervalUs: number): Promise<number> {
   const target = await startBenchTarget(IDLE_TARGET, ['--inspect=127.0.0.1:0']);
-  let client: CDP.Client | null = null;
-  let sessionId: string | null = null;
+  let detach = async (): Promise<void> => undefined;
   try {
-    if (config === 'v8-profiler') {
-      client = await CDP({ target: target.wsUrl!, local: true });
-      await client.Profiler.enable();
-      await client.Profiler.setSamplingInterval({ interval: intervalUs });
-      await client.Profiler.start();
-    } else if (config === 'parallax') {
-      ({ sessionId } = await engine.startRecording({ target: { kind: 'ws', url: target.wsUrl! }, intervalUs }));
-    }
+    detach = await attachClient(engine, config, target.wsUrl!, intervalUs);
     await delay(1000);
     const before = cpuMs(target.pid);
     await delay(windowMs);
     return ((cpuMs(target.pid) - before) / windowMs) * 1000;
   } finally {
-    if (client) await client.close().catch(() => undefined);
-    if (sessionId) await engine.stopRecording(sessionId).catch(() => undefined);
+    await detach();
     await target.stop();
   }
 }

@@ -33,20 +33,34 @@ export interface ConfigResult {
   opsPerCpuSec: { median: number; min: number; max: number };
 }
 
+/**
+ * Attaches what a configuration names to a target: nothing, a bare V8 profiler session, or a
+ * Parallax recording. Returns what detaches it again.
+ */
+export async function attachClient(engine: Engine, config: OverheadConfig, wsUrl: string, intervalUs: number): Promise<() => Promise<void>> {
+  if (config === 'v8-profiler') {
+    const client = await CDP({ target: wsUrl, local: true });
+    await client.Profiler.enable();
+    await client.Profiler.setSamplingInterval({ interval: intervalUs });
+    await client.Profiler.start();
+    return async () => {
+      await client.Profiler.stop().catch(() => undefined);
+      await client.close().catch(() => undefined);
+    };
+  }
+  if (config === 'parallax') {
+    const { sessionId } = await engine.startRecording({ target: { kind: 'ws', url: wsUrl }, intervalUs });
+    return async () => void (await engine.stopRecording(sessionId).catch(() => undefined));
+  }
+  return async () => undefined;
+}
+
 async function measureOnce(engine: Engine, config: OverheadConfig, options: OverheadOptions): Promise<ThroughputRun> {
   // Every configuration runs with the inspector open, so only the client attached differs.
   const target = await startBenchTarget(THROUGHPUT_TARGET, ['--inspect=127.0.0.1:0']);
-  let client: CDP.Client | null = null;
-  let sessionId: string | null = null;
+  let detach = async (): Promise<void> => undefined;
   try {
-    if (config === 'v8-profiler') {
-      client = await CDP({ target: target.wsUrl!, local: true });
-      await client.Profiler.enable();
-      await client.Profiler.setSamplingInterval({ interval: INTERVAL_US });
-      await client.Profiler.start();
-    } else if (config === 'parallax') {
-      ({ sessionId } = await engine.startRecording({ target: { kind: 'ws', url: target.wsUrl! }, intervalUs: INTERVAL_US }));
-    }
+    detach = await attachClient(engine, config, target.wsUrl!, INTERVAL_US);
     // A fixed warm-up period, not a wait for a condition: the target is already working.
     await delay(options.warmupMs);
     target.send(`measure ${options.windowMs}`);
@@ -56,11 +70,7 @@ async function measureOnce(engine: Engine, config: OverheadConfig, options: Over
     const ops = Number(match[1]);
     return { opsPerSec: (ops / Number(match[2])) * 1000, opsPerCpuSec: (ops / Number(match[3])) * 1000 };
   } finally {
-    if (client) {
-      await client.Profiler.stop().catch(() => undefined);
-      await client.close().catch(() => undefined);
-    }
-    if (sessionId) await engine.stopRecording(sessionId).catch(() => undefined);
+    await detach();
     await target.stop();
   }
 }
