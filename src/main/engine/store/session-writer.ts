@@ -14,8 +14,8 @@ export class SessionWriter {
   readonly interner = new StackInterner();
   readonly counts: SessionCounts = { ...EMPTY_COUNTS };
   private deferred: (() => void)[] = [];
-  /** Recent console lines (each line of a console record), for telling stdout echoes apart. */
-  private readonly consoleLines = new Map<string, number[]>();
+  /** Recent console lines (each line of a console record), kept only while stdout is captured. */
+  private consoleLines: Map<string, number[]> | null = null;
   private logs: NewLog[] = [];
   private points: MetricPoint[] = [];
   private chunks: SampleChunk[] = [];
@@ -33,7 +33,12 @@ export class SessionWriter {
   addLog(log: NewLog): void {
     this.logs.push(log);
     this.counts.logs++;
-    if (log.source === 'console') this.rememberConsoleLines(log.text, log.timeUs);
+    if (this.consoleLines && log.source === 'console') this.rememberConsoleLines(this.consoleLines, log.text, log.timeUs);
+  }
+
+  /** Starts remembering console lines, so takeConsoleEcho can recognise them on stdout. */
+  trackConsoleEchoes(): void {
+    this.consoleLines ??= new Map();
   }
 
   /**
@@ -41,21 +46,21 @@ export class SessionWriter {
    * console.log reaches both the console API and stdout, and is kept once. Forgets the match.
    */
   takeConsoleEcho(line: string, timeUs: number, windowUs: number): boolean {
-    const times = this.consoleLines.get(line);
+    const times = this.consoleLines?.get(line);
     const i = times?.findIndex((t) => Math.abs(t - timeUs) <= windowUs) ?? -1;
     if (!times || i < 0) return false;
     times.splice(i, 1);
-    if (times.length === 0) this.consoleLines.delete(line);
+    if (times.length === 0) this.consoleLines!.delete(line);
     return true;
   }
 
-  private rememberConsoleLines(text: string, timeUs: number): void {
+  private rememberConsoleLines(lines: Map<string, number[]>, text: string, timeUs: number): void {
     // Bounded: the oldest lines go first (a Map iterates in insertion order).
-    while (this.consoleLines.size > CONSOLE_LINES_KEPT) this.consoleLines.delete(this.consoleLines.keys().next().value!);
+    while (lines.size > CONSOLE_LINES_KEPT) lines.delete(lines.keys().next().value!);
     for (const line of text.split('\n')) {
-      const times = this.consoleLines.get(line);
+      const times = lines.get(line);
       if (times) times.push(timeUs);
-      else this.consoleLines.set(line, [timeUs]);
+      else lines.set(line, [timeUs]);
     }
   }
 

@@ -28,6 +28,7 @@ export async function startStdoutCapture(context: RecordingContext): Promise<Pre
     context.note('stdout', 'only for targets Parallax launched');
     return null;
   }
+  context.writer.trackConsoleEchoes();
   const capture = new StdoutCapture(context.writer, (key, value) => context.note(key, value));
   context.onTargetOutput((stream, chunk) => capture.write(stream, chunk));
   return capture;
