@@ -2,6 +2,8 @@
 import type {
   AllocationTree,
   FlameTree,
+  FunctionKey,
+  FunctionSpan,
   HeapSnapshotInfo,
   SnapshotClass,
   SnapshotClassDiff,
@@ -43,6 +45,8 @@ export interface Api {
   diffSnapshots(beforeSnapshotId: number, afterSnapshotId: number): Promise<SnapshotClassDiff[]>;
   getTraceEvents(sessionId: string, query: TraceEventQuery): Promise<TraceEventRecord[]>;
   getSpans(sessionId: string, query: SpanQuery): Promise<SpanRecord[]>;
+  /** The spans in which a function was on the CPU stack most often (inside range), heaviest first. */
+  getFunctionSpans(sessionId: string, fn: FunctionKey, range?: TimeRange): Promise<FunctionSpan[]>;
   /** Attaches and starts recording; resolves with the new session's id once samples flow. */
   startRecording(request: RecordRequest): Promise<{ sessionId: string }>;
   stopRecording(sessionId: string): Promise<SessionInfo>;
@@ -110,6 +114,7 @@ const apiMethodSet: Record<ApiMethod, true> = {
   diffSnapshots: true,
   getTraceEvents: true,
   getSpans: true,
+  getFunctionSpans: true,
   startRecording: true,
   stopRecording: true,
   deleteSession: true,

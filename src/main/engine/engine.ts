@@ -4,6 +4,8 @@ import type { Api, ApiEvents, LogQuery, Scope, SpanQuery, TraceEventQuery } from
 import type {
   AllocationTree,
   FlameTree,
+  FunctionKey,
+  FunctionSpan,
   HeapSnapshotInfo,
   SnapshotClass,
   SnapshotClassDiff,
@@ -21,6 +23,7 @@ import type {
 } from '../../shared/domain';
 import { ParallaxError } from '../../shared/errors';
 import { type SampleWindow, allocationTreeForWindow, callTables, cpuSummaryForWindow, flameTreeForWindow } from './analysis/cpu-profile';
+import { functionSpans } from './analysis/function-spans';
 import { countSamplesInSpans } from './analysis/span-samples';
 import { snapshotFolder } from './capture/heap';
 import { listNodeProcesses } from './inspector/processes';
@@ -37,6 +40,7 @@ export interface EngineOptions {
 }
 
 const TOP_FUNCTIONS = 20;
+const FUNCTION_SPANS = 20;
 
 export class Engine implements Api {
   readonly events = new TypedEmitter<ApiEvents>();
@@ -140,6 +144,12 @@ export class Engine implements Api {
     const session = this.store.sessions.get(sessionId);
     checkRange(query.range);
     return countSamplesInSpans(this.store, session.id, this.store.spans.list(session.id, query));
+  }
+
+  async getFunctionSpans(sessionId: string, fn: FunctionKey, range?: TimeRange): Promise<FunctionSpan[]> {
+    const session = this.store.sessions.get(sessionId);
+    checkRange(range);
+    return functionSpans(this.store, session.id, session.intervalUs, fn, range, FUNCTION_SPANS);
   }
 
   /** A range and thread for a question; a span scope narrows both to the span. */
