@@ -24,6 +24,7 @@ import type {
 import { ParallaxError } from '../../shared/errors';
 import { type SampleWindow, allocationTreeForWindow, callTables, cpuSummaryForWindow, flameTreeForWindow } from './analysis/cpu-profile';
 import { functionSpans } from './analysis/function-spans';
+import { SourceMapResolver, sourceMappedFlameTree, sourceMappedTimings } from './analysis/source-mapped';
 import { countSamplesInSpans } from './analysis/span-samples';
 import { snapshotFolder } from './capture/heap';
 import { listNodeProcesses } from './inspector/processes';
@@ -71,13 +72,14 @@ export class Engine implements Api {
     const window = this.windowOf(session.id, range, scope);
     const r = window.range;
     const tables = callTables(this.store, session.id);
+    const maps = SourceMapResolver.forSession(this.store, session.id);
     const cpu = (w: SampleWindow) => cpuSummaryForWindow(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, w, tables);
     const threads: ThreadSummary[] = this.store.threads
       .list(session.id)
       .filter((thread) => scope?.threadId === undefined || thread.id === scope.threadId)
       .map((thread) => {
         const summary = cpu({ ...window, threadId: thread.id });
-        return { ...thread, cpuSamples: summary.sampleCount, topFunctions: summary.topFunctions };
+        return { ...thread, cpuSamples: summary.sampleCount, topFunctions: sourceMappedTimings(summary.topFunctions, maps) };
       });
     const overall = cpu(window);
     return {
@@ -91,14 +93,15 @@ export class Engine implements Api {
         gcEvents: this.store.traceEvents.count(session.id, r, 'gc'),
         spans: this.store.spans.count(session.id, r),
       },
-      topFunctions: overall.topFunctions,
+      topFunctions: sourceMappedTimings(overall.topFunctions, maps),
       threads,
     };
   }
 
   async getFlameTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<FlameTree> {
     const session = this.store.sessions.get(sessionId);
-    return flameTreeForWindow(this.store, session.id, session.intervalUs, this.windowOf(session.id, range, scope));
+    const tree = flameTreeForWindow(this.store, session.id, session.intervalUs, this.windowOf(session.id, range, scope));
+    return sourceMappedFlameTree(tree, SourceMapResolver.forSession(this.store, session.id));
   }
 
   async getAllocationTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<AllocationTree> {

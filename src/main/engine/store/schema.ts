@@ -169,6 +169,16 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, key)
   ) WITHOUT ROWID;
   `,
+  // 3: source maps of the scripts a session's CPU profile ran, so frames resolve to original sources.
+  `
+  CREATE TABLE source_maps (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    map_url TEXT NOT NULL,
+    map_json TEXT NOT NULL,
+    PRIMARY KEY (session_id, url)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
