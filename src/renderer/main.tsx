@@ -9,6 +9,7 @@ import './styles/sessions.css';
 import './styles/session-header.css';
 import './styles/flame.css';
 import './styles/top-functions.css';
+import './styles/cpu-views.css';
 import './styles/metrics.css';
 import './styles/logs.css';
 import './styles/signals.css';

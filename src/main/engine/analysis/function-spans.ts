@@ -6,12 +6,15 @@ import type { Store } from '../store/store';
 /** Spans considered per question; a recording with more ranks only the first ones by start time. */
 const SPAN_LIMIT = 20_000;
 
-/** Stored function ids whose name and location (1-based line, as views show it) match the key. */
+/**
+ * Stored function ids whose location (1-based line, as views show it) matches the key; the name
+ * too unless a column pins the function down (a source map may have renamed it for display).
+ */
 function matchingFunctionIds(functions: { id: number; name: string; url: string; line: number; col: number }[], key: FunctionKey): Set<number> {
   const ids = new Set<number>();
   for (const f of functions) {
-    if ((f.name || '(anonymous)') !== key.name || f.url !== key.url || f.line + 1 !== key.line) continue;
-    if (key.column !== undefined && f.col + 1 !== key.column) continue;
+    if (f.url !== key.url || f.line + 1 !== key.line) continue;
+    if (key.column !== undefined ? f.col + 1 !== key.column : (f.name || '(anonymous)') !== key.name) continue;
     ids.add(f.id);
   }
   return ids;
