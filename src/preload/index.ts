@@ -28,6 +28,7 @@ const methodNames: Record<ApiMethod, true> = {
   diffSnapshots: true,
   getTraceEvents: true,
   getSpans: true,
+  getTimeline: true,
 };
 const eventNames: Record<ApiEventName, true> = { recording: true, sessionsChanged: true };
 

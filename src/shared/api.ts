@@ -18,6 +18,7 @@ import type {
   SessionSummary,
   TimeRange,
 } from './domain';
+import type { TimelineAnswer, TimelineQuery } from './timeline';
 
 /** Narrows a query to one thread, or to one span's time range on its thread. */
 export interface Scope {
@@ -43,6 +44,8 @@ export interface Api {
   diffSnapshots(beforeSnapshotId: number, afterSnapshotId: number): Promise<SnapshotClassDiff[]>;
   getTraceEvents(sessionId: string, query: TraceEventQuery): Promise<TraceEventRecord[]>;
   getSpans(sessionId: string, query: SpanQuery): Promise<SpanRecord[]>;
+  /** Every track of the timeline for one window, sized by its pixel width rather than by records. */
+  getTimeline(sessionId: string, query: TimelineQuery): Promise<TimelineAnswer>;
   /** Attaches and starts recording; resolves with the new session's id once samples flow. */
   startRecording(request: RecordRequest): Promise<{ sessionId: string }>;
   stopRecording(sessionId: string): Promise<SessionInfo>;
@@ -110,6 +113,7 @@ const apiMethodSet: Record<ApiMethod, true> = {
   diffSnapshots: true,
   getTraceEvents: true,
   getSpans: true,
+  getTimeline: true,
   startRecording: true,
   stopRecording: true,
   deleteSession: true,
