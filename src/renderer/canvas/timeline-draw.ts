@@ -357,6 +357,10 @@ function drawHeaders(context: CanvasRenderingContext2D, scene: TimelineScene, of
       context.fillStyle = theme.muted;
       context.fillText(fitText(context, track.detail, HEADER_WIDTH - x - 6), x, top + 25);
     }
+    if (track.note && track.height >= 44) {
+      context.fillStyle = theme.faint;
+      context.fillText(fitText(context, track.note, HEADER_WIDTH - x - 6), x, top + 39);
+    }
   }
 }
 

@@ -3,11 +3,11 @@ import type { TimelineAnswer, TimelineThreadSlices } from '../../shared/timeline
 import { layoutSpanRows, type SpanRows } from './timeline-span-rows';
 
 export const RULER_HEIGHT = 26;
-export const HEADER_WIDTH = 150;
-export const SLICE_ROW = 16;
+export const HEADER_WIDTH = 172;
+export const SLICE_ROW = 15;
 export const SPAN_ROW = 18;
 /** CPU rows shown before a track is expanded. */
-export const DEFAULT_DEPTH_LIMIT = 10;
+export const DEFAULT_DEPTH_LIMIT = 8;
 export const MAX_SPAN_ROWS = 14;
 const TRACK_PAD = 4;
 const COLLAPSED = 22;
@@ -18,8 +18,10 @@ export interface Track {
   key: string;
   kind: TrackKind;
   label: string;
-  /** Second line of the header: counts, or why a track is cut. */
+  /** Second line of the header: counts. */
   detail: string;
+  /** Third line, when the track is tall enough: what is hidden and how to show it. */
+  note: string;
   threadId: number | null;
   /** Top in content pixels (0 is just under the ruler). */
   y: number;
@@ -76,12 +78,13 @@ export function layoutTimeline(answer: TimelineAnswer, state: TrackState, thread
     const collapsed = state.collapsed.has(key);
     const limit = state.expanded.has(key) ? depth : Math.min(depth, DEFAULT_DEPTH_LIMIT);
     const rows = collapsed ? 0 : Math.max(1, limit);
-    const cut = depth > limit && !collapsed ? `, ${depth - limit} deeper rows hidden` : '';
+    const note = collapsed ? '' : depth > limit ? `+${depth - limit} rows: click to show` : depth > DEFAULT_DEPTH_LIMIT ? 'click to fold' : '';
     add({
       key,
       kind: 'cpu',
       label: name,
-      detail: one ? `CPU · ${one.slices.sampleCount.toLocaleString('en-US')} samples${cut}` : 'CPU · no samples here',
+      detail: one ? `CPU · ${depth} ${depth === 1 ? 'level' : 'levels'} deep` : 'CPU · no samples here',
+      note,
       threadId,
       height: collapsed ? COLLAPSED : rows * SLICE_ROW + TRACK_PAD * 2,
       rows,
@@ -89,7 +92,7 @@ export function layoutTimeline(answer: TimelineAnswer, state: TrackState, thread
       collapsed,
     });
     if (eventThreads.has(threadId)) {
-      add({ key: `events:${threadId}`, kind: 'events', label: `${name} events`, detail: 'GC, marks, trace events', threadId, height: 20, rows: 1, toggles: false, collapsed: false });
+      add({ key: `events:${threadId}`, kind: 'events', label: 'GC & trace events', detail: '', note: '', threadId, height: 20, rows: 1, toggles: false, collapsed: false });
     }
   }
   const spanRows = layoutSpanRows(answer.spans, answer.resolutionUs * 2, MAX_SPAN_ROWS);
@@ -102,17 +105,18 @@ export function layoutTimeline(answer: TimelineAnswer, state: TrackState, thread
       key: 'spans',
       kind: 'spans',
       label: 'Spans',
-      detail: hidden > 0 ? `${spanTotal.toLocaleString('en-US')} · ${hidden.toLocaleString('en-US')} too small or too many to draw` : `${spanTotal.toLocaleString('en-US')} by trace`,
+      detail: `${spanTotal.toLocaleString('en-US')} in view, by trace`,
+      note: hidden > 0 ? `${hidden.toLocaleString('en-US')} too small to draw` : '',
       threadId: null,
-      height: collapsed ? COLLAPSED : rows * SPAN_ROW + TRACK_PAD * 2 + (answer.spans.length === 0 ? 16 : 0),
+      height: collapsed ? COLLAPSED : Math.max(34, rows * SPAN_ROW + TRACK_PAD * 2 + (answer.spans.length === 0 ? 16 : 0)),
       rows,
       toggles: true,
       collapsed,
     });
   }
-  add({ key: 'logs', kind: 'logs', label: 'Logs', detail: `${answer.logCount.toLocaleString('en-US')} in view`, threadId: null, height: 30, rows: 1, toggles: false, collapsed: false });
+  add({ key: 'logs', kind: 'logs', label: 'Logs', detail: `${answer.logCount.toLocaleString('en-US')} in view`, note: '', threadId: null, height: 32, rows: 1, toggles: false, collapsed: false });
   if (answer.captures.length > 0) {
-    add({ key: 'captures', kind: 'captures', label: 'Captures', detail: 'profiles, heap', threadId: null, height: 24, rows: 1, toggles: false, collapsed: false });
+    add({ key: 'captures', kind: 'captures', label: 'Captures', detail: 'profiles, heap reads, snapshots', note: '', threadId: null, height: 32, rows: 1, toggles: false, collapsed: false });
   }
   return { tracks, height: y, slices, spanRows };
 }

@@ -9,7 +9,7 @@ import { useSelection } from '../../state/selection';
 import { alignSeries } from '../metrics/align-series';
 import { type ChartGroup, groupMetrics } from '../metrics/metric-groups';
 
-const LANE_HEIGHT = 40;
+const LANE_HEIGHT = 30;
 /** Lanes shown; the metrics panel below has every chart. */
 const MAX_LANES = 3;
 const SYNC_KEY = 'parallax-timeline';
@@ -63,7 +63,10 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
           setCursor: [
             (u) => {
               const index = u.cursor.idx;
-              if (valueRef.current) valueRef.current.textContent = index == null ? '' : formatMetricValue(u.data[1]?.[index] ?? null, group.unit);
+              const values = u.data[1];
+              // Away from the lanes, the last value stands.
+              const value = index == null ? values?.[values.length - 1] : values?.[index];
+              if (valueRef.current) valueRef.current.textContent = formatMetricValue(value ?? null, group.unit);
             },
           ],
           draw: [

@@ -17,7 +17,7 @@ export function TimelineToolbar({ view, extent, answer, error, canZoomToSelectio
 }) {
   const shown = formatDurationMs((view.toUs - view.fromUs) / 1000);
   const total = formatDurationMs((extent.toUs - extent.fromUs) / 1000);
-  const from = formatDurationMs(Math.max(0, view.fromUs - extent.fromUs) / 1000);
+  const from = `${((view.fromUs - extent.fromUs) / 1e6).toFixed(3)} s`;
   return (
     <div className="timeline-toolbar">
       <h2 className="timeline-title">Timeline</h2>
