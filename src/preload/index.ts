@@ -29,6 +29,7 @@ const methodNames: Record<ApiMethod, true> = {
   getTraceEvents: true,
   getSpans: true,
   getFunctionSpans: true,
+  getTimeline: true,
 };
 const eventNames: Record<ApiEventName, true> = { recording: true, sessionsChanged: true };
 

@@ -20,6 +20,7 @@ import type {
   SessionSummary,
   TimeRange,
 } from './domain';
+import type { TimelineAnswer, TimelineQuery } from './timeline';
 
 /** Narrows a query to one thread, or to one span's time range on its thread. */
 export interface Scope {
@@ -47,6 +48,8 @@ export interface Api {
   getSpans(sessionId: string, query: SpanQuery): Promise<SpanRecord[]>;
   /** The spans in which a function was on the CPU stack most often (inside range), heaviest first. */
   getFunctionSpans(sessionId: string, fn: FunctionKey, range?: TimeRange): Promise<FunctionSpan[]>;
+  /** Every track of the timeline for one window, sized by its pixel width rather than by records. */
+  getTimeline(sessionId: string, query: TimelineQuery): Promise<TimelineAnswer>;
   /** Attaches and starts recording; resolves with the new session's id once samples flow. */
   startRecording(request: RecordRequest): Promise<{ sessionId: string }>;
   stopRecording(sessionId: string): Promise<SessionInfo>;
@@ -115,6 +118,7 @@ const apiMethodSet: Record<ApiMethod, true> = {
   getTraceEvents: true,
   getSpans: true,
   getFunctionSpans: true,
+  getTimeline: true,
   startRecording: true,
   stopRecording: true,
   deleteSession: true,

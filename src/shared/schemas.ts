@@ -78,6 +78,15 @@ const functionKey = z
   })
   .strict();
 
+const timelineQuery = z
+  .object({
+    range: timeRange,
+    widthPx: z.number().int().min(1).max(16_384),
+    threadIds: z.array(z.number().int().min(0)).max(1000).optional(),
+    includeFunctions: z.boolean().optional(),
+  })
+  .strict();
+
 // JSON turns a skipped middle argument into null: read it as absent.
 const optionalRange = timeRange
   .nullable()
@@ -103,6 +112,7 @@ export const paramSchemas: Record<ApiMethod, z.ZodType<unknown[]>> = {
   getTraceEvents: z.tuple([sessionId, traceEventQuery]),
   getSpans: z.tuple([sessionId, spanQuery]),
   getFunctionSpans: z.union([z.tuple([sessionId, functionKey]), z.tuple([sessionId, functionKey, optionalRange])]),
+  getTimeline: z.tuple([sessionId, timelineQuery]),
   getMetrics: z.tuple([sessionId]),
   getLogs: z.tuple([sessionId, logQuery]),
   startRecording: z.tuple([recordRequest]),

@@ -26,12 +26,14 @@ import { type SampleWindow, allocationTreeForWindow, callTables, cpuSummaryForWi
 import { functionSpans } from './analysis/function-spans';
 import { SourceMapResolver, sourceMappedFlameTree, sourceMappedTimings } from './analysis/source-mapped';
 import { countSamplesInSpans } from './analysis/span-samples';
+import { TimelineQueries } from './analysis/timeline';
 import { snapshotFolder } from './capture/heap';
 import { listNodeProcesses } from './inspector/processes';
 import { Recording, type RecordingHooks } from './recorder';
 import { defaultStorePath } from './store/location';
 import { Store } from './store/store';
 import { TypedEmitter } from './typed-emitter';
+import type { TimelineAnswer, TimelineQuery } from '../../shared/timeline';
 
 export interface EngineOptions {
   /** SQLite file; defaults to the per-user store (defaultStorePath). */
@@ -46,11 +48,14 @@ const FUNCTION_SPANS = 20;
 export class Engine implements Api {
   readonly events = new TypedEmitter<ApiEvents>();
   private readonly recordings = new Map<string, Recording>();
+  private readonly timeline: TimelineQueries;
 
   private constructor(
     readonly store: Store,
     private readonly options: EngineOptions,
-  ) {}
+  ) {
+    this.timeline = new TimelineQueries(store);
+  }
 
   /** Opens the store and marks recordings left open by a crashed recorder as interrupted. */
   static open(options: EngineOptions = {}): Engine {
@@ -155,6 +160,11 @@ export class Engine implements Api {
     return functionSpans(this.store, session.id, session.intervalUs, fn, range, FUNCTION_SPANS);
   }
 
+  async getTimeline(sessionId: string, query: TimelineQuery): Promise<TimelineAnswer> {
+    const session = this.store.sessions.get(sessionId);
+    return this.timeline.answer(session, query);
+  }
+
   /** A range and thread for a question; a span scope narrows both to the span. */
   private windowOf(sessionId: string, range: TimeRange | undefined, scope: Scope | undefined): SampleWindow {
     checkRange(range);
@@ -217,6 +227,7 @@ export class Engine implements Api {
     }
     this.store.sessions.delete(session.id);
     this.store.metrics.forget(session.id);
+    this.timeline.forget(session.id);
     // Heap snapshot files live beside the store, outside the database.
     rmSync(snapshotFolder(this.store.path, session.id), { recursive: true, force: true });
     this.events.emit('sessionsChanged', {});
