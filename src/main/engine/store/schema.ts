@@ -169,6 +169,12 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, key)
   ) WITHOUT ROWID;
   `,
+  // 3: reserved for the links branch (merged separately); kept empty here so numbers line up.
+  ``,
+  // 4: trace events by kind and time, so counts by kind (GC in a window) read the index alone.
+  `
+  CREATE INDEX trace_events_by_kind ON trace_events(session_id, kind, ts_us);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
