@@ -22,7 +22,7 @@ import type {
   TimeRange,
 } from '../../shared/domain';
 import { ParallaxError } from '../../shared/errors';
-import { type SampleWindow, allocationTreeForWindow, callTables, cpuSummaryForWindow, flameTreeForWindow } from './analysis/cpu-profile';
+import { type SampleWindow, allocationTreeForWindow, cpuSummariesForWindow, flameTreeForWindow } from './analysis/cpu-profile';
 import { functionSpans } from './analysis/function-spans';
 import { SourceMapResolver, sourceMappedFlameTree, sourceMappedTimings } from './analysis/source-mapped';
 import { countSamplesInSpans } from './analysis/span-samples';
@@ -76,17 +76,15 @@ export class Engine implements Api {
     const session = this.store.sessions.get(sessionId);
     const window = this.windowOf(session.id, range, scope);
     const r = window.range;
-    const tables = callTables(this.store, session.id);
     const maps = SourceMapResolver.forSession(this.store, session.id);
-    const cpu = (w: SampleWindow) => cpuSummaryForWindow(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, w, tables);
-    const threads: ThreadSummary[] = this.store.threads
-      .list(session.id)
-      .filter((thread) => scope?.threadId === undefined || thread.id === scope.threadId)
-      .map((thread) => {
-        const summary = cpu({ ...window, threadId: thread.id });
-        return { ...thread, cpuSamples: summary.sampleCount, topFunctions: sourceMappedTimings(summary.topFunctions, maps) };
-      });
-    const overall = cpu(window);
+    const listed = this.store.threads.list(session.id).filter((thread) => scope?.threadId === undefined || thread.id === scope.threadId);
+    // One pass over the window's samples answers for every thread and for all of them.
+    const cpu = cpuSummariesForWindow(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, window, listed.map((t) => t.id));
+    const threads: ThreadSummary[] = listed.map((thread) => {
+      const summary = cpu.threads.get(thread.id) ?? { sampleCount: 0, topFunctions: [] };
+      return { ...thread, cpuSamples: summary.sampleCount, topFunctions: sourceMappedTimings(summary.topFunctions, maps) };
+    });
+    const overall = cpu.overall;
     return {
       ...session,
       counts: {
@@ -228,6 +226,9 @@ export class Engine implements Api {
     this.store.sessions.delete(session.id);
     this.store.metrics.forget(session.id);
     this.timeline.forget(session.id);
+    this.store.cpu.cache.forget(session.id);
+    this.store.logs.forget(session.id);
+    this.store.traceEvents.forget(session.id);
     // Heap snapshot files live beside the store, outside the database.
     rmSync(snapshotFolder(this.store.path, session.id), { recursive: true, force: true });
     this.events.emit('sessionsChanged', {});

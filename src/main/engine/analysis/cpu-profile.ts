@@ -1,5 +1,6 @@
 // Aggregates stored CPU samples of a time window into a flame tree and per-function timings.
 import type { AllocationTree, FlameTree, FunctionTiming, TimeRange } from '../../../shared/domain';
+import type { CallTables } from '../store/cpu-sample-cache';
 import { ROOT_STACK_ID } from '../store/cpu-samples';
 import type { Store } from '../store/store';
 import { frameKind } from './frame-kind';
@@ -21,38 +22,77 @@ export interface StackTimes {
 /**
  * A sample stands for the time until the next sample, capped so that a gap (a paused target,
  * a rotation hand-off) is not charged to one stack; the last sample gets the nominal interval.
+ * Chunks wholly inside the window add their cached sums; only chunks at its edges are read sample
+ * by sample.
  */
 export function stackTimesForWindow(store: Store, sessionId: string, stackCount: number, intervalUs: number, window: SampleWindow = {}): StackTimes {
+  const byThread = [...stackTimesByThread(store, sessionId, stackCount, intervalUs, window).values()];
+  if (byThread.length === 1) return byThread[0]!;
   const selfUs = new Float64Array(stackCount);
-  const capUs = intervalUs * 10;
-  const { range, threadId } = window;
   let sampleCount = 0;
-  // Threads sample independently: each keeps its own previous sample.
-  const previous = new Map<number, { time: number; stack: number }>();
-  const charge = (stack: number, weight: number): void => {
-    if (stack >= 0 && stack < stackCount) selfUs[stack]! += weight;
-  };
-  for (const chunk of store.cpu.chunks(sessionId, range)) {
-    if (threadId !== undefined && chunk.threadId !== threadId) continue;
-    const { timesUs, stackIds } = chunk;
-    let prev = previous.get(chunk.threadId);
-    for (let i = 0; i < timesUs.length; i++) {
-      const t = timesUs[i]!;
-      if (range && (t < range.fromUs || t > range.toUs)) continue;
-      if (prev) charge(prev.stack, Math.min(Math.max(t - prev.time, 0), capUs));
-      prev = { time: t, stack: stackIds[i]! };
-      sampleCount++;
-    }
-    if (prev) previous.set(chunk.threadId, prev);
+  for (const times of byThread) {
+    for (let id = 0; id < stackCount; id++) selfUs[id]! += times.selfUs[id]!;
+    sampleCount += times.sampleCount;
   }
-  for (const prev of previous.values()) charge(prev.stack, intervalUs);
   return { selfUs, sampleCount };
 }
 
+/** Self time per stack id over a window, for each thread that has samples in it. */
+export function stackTimesByThread(
+  store: Store,
+  sessionId: string,
+  stackCount: number,
+  intervalUs: number,
+  window: SampleWindow = {},
+  onlyThreads?: ReadonlySet<number>,
+): Map<number, StackTimes> {
+  const capUs = intervalUs * 10;
+  const { range, threadId } = window;
+  const cache = store.cpu.cache;
+  const { chunks } = cache.session(sessionId);
+  const byThread = new Map<number, StackTimes>();
+  // Threads sample independently: each keeps its own previous sample.
+  const previous = new Map<number, { time: number; stack: number }>();
+  for (const chunk of chunks) {
+    if (threadId !== undefined && chunk.threadId !== threadId) continue;
+    if (onlyThreads && !onlyThreads.has(chunk.threadId)) continue;
+    if (range && (chunk.endUs < range.fromUs || chunk.startUs > range.toUs)) continue;
+    let times = byThread.get(chunk.threadId);
+    if (!times) byThread.set(chunk.threadId, (times = { selfUs: new Float64Array(stackCount), sampleCount: 0 }));
+    const selfUs = times.selfUs;
+    const charge = (stack: number, weight: number): void => {
+      if (stack >= 0 && stack < stackCount) selfUs[stack]! += weight;
+    };
+    let prev = previous.get(chunk.threadId);
+    if (!range || (chunk.startUs >= range.fromUs && chunk.endUs <= range.toUs)) {
+      const whole = cache.weights(sessionId, chunk, capUs, stackCount);
+      if (prev) charge(prev.stack, Math.min(Math.max(whole.firstUs - prev.time, 0), capUs));
+      const { stackIds, selfUs: weights } = whole;
+      for (let k = 0; k < stackIds.length; k++) selfUs[stackIds[k]!]! += weights[k]!;
+      prev = { time: whole.lastUs, stack: whole.lastStack };
+      times.sampleCount += chunk.count;
+    } else {
+      const { timesUs, stackIds } = cache.samples(sessionId, chunk);
+      for (let i = 0; i < timesUs.length; i++) {
+        const t = timesUs[i]!;
+        if (t < range.fromUs || t > range.toUs) continue;
+        if (prev) charge(prev.stack, Math.min(Math.max(t - prev.time, 0), capUs));
+        prev = { time: t, stack: stackIds[i]! };
+        times.sampleCount++;
+      }
+    }
+    if (prev) previous.set(chunk.threadId, prev);
+  }
+  for (const [thread, prev] of previous) {
+    const selfUs = byThread.get(thread)!.selfUs;
+    if (prev.stack >= 0 && prev.stack < stackCount) selfUs[prev.stack]! += intervalUs;
+  }
+  return byThread;
+}
 export function flameTreeForWindow(store: Store, sessionId: string, intervalUs: number, window: SampleWindow = {}): FlameTree {
-  const stacks = store.cpu.stacks(sessionId);
+  const { functions, stacks } = callTables(store, sessionId);
   const { selfUs, sampleCount } = stackTimesForWindow(store, sessionId, stacks.parent.length, intervalUs, window);
-  const tree = mergedTree(store.cpu.functions(sessionId), stacks, selfUs);
+  const tree = mergedTree(functions, stacks, selfUs);
   return {
     functions: tree.functions,
     functionId: tree.functionId,
@@ -66,14 +106,14 @@ export function flameTreeForWindow(store: Store, sessionId: string, intervalUs: 
 
 /** Bytes allocated per call stack from sampling heap profiles, merged like a flame tree. */
 export function allocationTreeForWindow(store: Store, sessionId: string, window: SampleWindow = {}): AllocationTree {
-  const stacks = store.cpu.stacks(sessionId);
+  const { functions, stacks } = callTables(store, sessionId);
   const selfBytes = new Float64Array(stacks.parent.length);
   let sampleCount = 0;
   for (const [stack, { bytes, samples }] of store.heap.bytesByStack(sessionId, window)) {
     if (stack >= 0 && stack < selfBytes.length) selfBytes[stack]! += bytes;
     sampleCount += samples;
   }
-  const tree = mergedTree(store.cpu.functions(sessionId), stacks, selfBytes);
+  const tree = mergedTree(functions, stacks, selfBytes);
   return {
     functions: tree.functions,
     functionId: tree.functionId,
@@ -134,14 +174,9 @@ function mergedTree(
   return tree;
 }
 
-/** A session's function and stack tables, read once for several questions about it. */
-export interface CallTables {
-  functions: { id: number; name: string; url: string; line: number; col: number }[];
-  stacks: { parent: Int32Array; functionId: Int32Array };
-}
-
+/** A session's function and stack tables, kept in memory and grown as a recording adds to them. */
 export function callTables(store: Store, sessionId: string): CallTables {
-  return { functions: store.cpu.functions(sessionId), stacks: store.cpu.stacks(sessionId) };
+  return store.cpu.cache.session(sessionId).tables;
 }
 
 export interface CpuWindowSummary {
@@ -163,21 +198,56 @@ export function cpuSummaryForWindow(
   window: SampleWindow = {},
   tables: CallTables = callTables(store, sessionId),
 ): CpuWindowSummary {
-  const { functions, stacks } = tables;
-  const { selfUs, sampleCount } = stackTimesForWindow(store, sessionId, stacks.parent.length, intervalUs, window);
+  return rankFunctions(tables, stackTimesForWindow(store, sessionId, tables.stacks.parent.length, intervalUs, window), limit);
+}
+
+/**
+ * The summary of a window overall (of its thread when it names one) and of each of threadIds over
+ * the window's range, from one pass over its samples.
+ */
+export function cpuSummariesForWindow(
+  store: Store,
+  sessionId: string,
+  intervalUs: number,
+  limit: number,
+  window: SampleWindow,
+  threadIds: readonly number[],
+  tables: CallTables = callTables(store, sessionId),
+): { overall: CpuWindowSummary; threads: Map<number, CpuWindowSummary> } {
+  const stackCount = tables.stacks.parent.length;
+  // Without a thread in the window, every thread's samples make the overall summary.
+  const only = window.threadId === undefined ? undefined : new Set([...threadIds, window.threadId]);
+  const byThread = stackTimesByThread(store, sessionId, stackCount, intervalUs, { range: window.range }, only);
+  const all: StackTimes = { selfUs: new Float64Array(stackCount), sampleCount: 0 };
+  const threads = new Map<number, CpuWindowSummary>();
+  for (const [thread, times] of byThread) {
+    const summary = rankFunctions(tables, times, limit);
+    threads.set(thread, summary);
+    if (window.threadId !== undefined) continue;
+    for (let id = 0; id < stackCount; id++) all.selfUs[id]! += times.selfUs[id]!;
+    all.sampleCount += times.sampleCount;
+  }
+  if (window.threadId === undefined) return { overall: rankFunctions(tables, all, limit), threads };
+  const own = byThread.get(window.threadId);
+  return { overall: own ? (threads.get(window.threadId) ?? rankFunctions(tables, own, limit)) : { sampleCount: 0, topFunctions: [] }, threads };
+}
+
+function rankFunctions(tables: CallTables, times: StackTimes, limit: number): CpuWindowSummary {
+  const { functions, stacks, repeated } = tables;
+  const { selfUs, sampleCount } = times;
+  // A stack's total is its subtree's; a function's total adds the stacks where it is outermost.
+  const totalUs = Float64Array.from(selfUs);
+  for (let id = totalUs.length - 1; id > ROOT_STACK_ID; id--) {
+    const parent = stacks.parent[id]!;
+    if (parent >= 0) totalUs[parent]! += totalUs[id]!;
+  }
   const selfByFn = new Float64Array(functions.length);
   const totalByFn = new Float64Array(functions.length);
-  const seen = new Int32Array(functions.length).fill(-1);
-  for (let id = 1; id < selfUs.length; id++) {
-    const weight = selfUs[id]!;
-    if (weight <= 0) continue;
-    selfByFn[stacks.functionId[id]!]! += weight;
-    for (let s = id; s > ROOT_STACK_ID && s >= 0; s = stacks.parent[s]!) {
-      const fn = stacks.functionId[s]!;
-      if (seen[fn] === id) continue;
-      seen[fn] = id;
-      totalByFn[fn]! += weight;
-    }
+  for (let id = ROOT_STACK_ID + 1; id < totalUs.length; id++) {
+    const fn = stacks.functionId[id]!;
+    if (fn < 0 || totalUs[id]! <= 0) continue;
+    selfByFn[fn]! += selfUs[id]!;
+    if (!repeated[id]) totalByFn[fn]! += totalUs[id]!;
   }
   const ranked: FunctionTiming[] = [];
   functions.forEach((f, i) => {

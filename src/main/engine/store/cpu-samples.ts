@@ -1,5 +1,6 @@
 // CPU samples: interned functions and call stacks per session, samples in packed chunks
 // (Float64 epoch-µs times + Int32 stack ids), which measured ~10x faster than a row per sample.
+import { CpuSampleCache } from './cpu-sample-cache';
 import type { Db } from './database';
 
 export interface CallFrameKey {
@@ -60,11 +61,14 @@ export class StackInterner {
 }
 
 export class CpuSampleTable {
+  /** What windowed questions read: chunk index, call tables, decoded chunks, kept in memory. */
+  readonly cache: CpuSampleCache;
   private readonly insertFunction;
   private readonly insertStack;
   private readonly insertChunk;
 
   constructor(private readonly db: Db) {
+    this.cache = new CpuSampleCache(db);
     this.insertFunction = db.prepare(
       `INSERT INTO functions (session_id, id, name, url, line, col) VALUES (?, ?, ?, ?, ?, ?)`,
     );

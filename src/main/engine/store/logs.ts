@@ -1,6 +1,7 @@
 // Log records of a session: console API calls and uncaught exceptions.
 import type { LogLevel, LogPage, LogRecord, TimeRange } from '../../../shared/domain';
 import type { Db } from './database';
+import { TimeCounts } from './time-counts';
 
 type OptionalLogFields = 'threadId' | 'severityNumber' | 'traceId' | 'spanId' | 'attributes';
 export type NewLog = Omit<LogRecord, 'id' | OptionalLogFields> & Partial<Pick<LogRecord, OptionalLogFields>>;
@@ -22,8 +23,10 @@ interface LogRow {
 
 export class LogTable {
   private readonly insertLog;
+  private readonly counts: TimeCounts;
 
   constructor(private readonly db: Db) {
+    this.counts = new TimeCounts(db, 'logs');
     this.insertLog = db.prepare(
       `INSERT INTO logs (session_id, ts_us, level, source, text, url, line, thread_id, severity_number, trace_id, span_id, attributes)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -104,11 +107,10 @@ export class LogTable {
   }
 
   count(sessionId: string, range?: TimeRange): number {
-    const row = range
-      ? this.db
-          .prepare(`SELECT COUNT(*) AS n FROM logs WHERE session_id = ? AND ts_us BETWEEN ? AND ?`)
-          .get(sessionId, range.fromUs, range.toUs)
-      : this.db.prepare(`SELECT COUNT(*) AS n FROM logs WHERE session_id = ?`).get(sessionId);
-    return (row as { n: number }).n;
+    return this.counts.count(sessionId, range);
+  }
+
+  forget(sessionId: string): void {
+    this.counts.forget(sessionId);
   }
 }

@@ -179,6 +179,10 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, url)
   ) WITHOUT ROWID;
   `,
+  // 4: trace events by kind and time, so counts by kind (GC in a window) read the index alone.
+  `
+  CREATE INDEX trace_events_by_kind ON trace_events(session_id, kind, ts_us);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

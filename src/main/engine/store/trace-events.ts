@@ -1,6 +1,7 @@
 // Trace events of a session (NodeTracing, performance marks and measures), in epoch µs.
 import type { TimeRange, TraceEventKind, TraceEventRecord } from '../../../shared/domain';
 import type { Db } from './database';
+import { TimeCounts } from './time-counts';
 
 export type NewTraceEvent = Omit<TraceEventRecord, 'id'>;
 
@@ -13,8 +14,10 @@ export interface TraceEventQuery {
 
 export class TraceEventTable {
   private readonly insertEvent;
+  private readonly counts: TimeCounts;
 
   constructor(private readonly db: Db) {
+    this.counts = new TimeCounts(db, 'trace_events', 'kind');
     this.insertEvent = db.prepare(
       `INSERT INTO trace_events (session_id, thread_id, ts_us, dur_us, ph, cat, name, kind, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -78,16 +81,10 @@ export class TraceEventTable {
   }
 
   count(sessionId: string, range?: TimeRange, kind?: TraceEventKind): number {
-    let sql = `SELECT COUNT(*) AS n FROM trace_events WHERE session_id = ?`;
-    const params: unknown[] = [sessionId];
-    if (range) {
-      sql += ' AND ts_us BETWEEN ? AND ?';
-      params.push(range.fromUs, range.toUs);
-    }
-    if (kind) {
-      sql += ' AND kind = ?';
-      params.push(kind);
-    }
-    return (this.db.prepare(sql).get(...params) as { n: number }).n;
+    return this.counts.count(sessionId, range, kind);
+  }
+
+  forget(sessionId: string): void {
+    this.counts.forget(sessionId);
   }
 }
