@@ -28,6 +28,8 @@ import { SourceMapResolver, sourceMappedFlameTree, sourceMappedTimings } from '.
 import { countSamplesInSpans } from './analysis/span-samples';
 import { TimelineQueries } from './analysis/timeline';
 import { snapshotFolder } from './capture/heap';
+import { type ExportFileOptions, exportSessionFile } from './export-file';
+import { importSessionFile } from './import-file';
 import { listNodeProcesses } from './inspector/processes';
 import { Recording, type RecordingHooks } from './recorder';
 import { defaultStorePath } from './store/location';
@@ -232,6 +234,20 @@ export class Engine implements Api {
     // Heap snapshot files live beside the store, outside the database.
     rmSync(snapshotFolder(this.store.path, session.id), { recursive: true, force: true });
     this.events.emit('sessionsChanged', {});
+  }
+
+  /** Writes a session to `outPath` as `format` (see EXPORT_FORMATS); a running recording is refused. */
+  async exportSession(sessionId: string, format: string, outPath: string, options: ExportFileOptions = {}): Promise<{ bytes: number }> {
+    const session = this.store.sessions.get(sessionId);
+    if (this.recordings.has(session.id)) throw new ParallaxError('bad-request', 'Stop the recording before exporting its session');
+    return exportSessionFile(this.store, session.id, format, outPath, options);
+  }
+
+  /** Imports a file (a bundle, or any format import-file knows) as a new session. */
+  async importFile(path: string): Promise<{ sessionId: string }> {
+    const { sessionId } = await importSessionFile(this.store, path);
+    this.events.emit('sessionsChanged', {});
+    return { sessionId };
   }
 
   /** Stops every recording (saving what it has) and closes the store. */
