@@ -36,9 +36,15 @@ export function parentOf(tree: CallTree, stackId: number): number {
   return parent < 0 || parent === stackId ? 0 : parent;
 }
 
-/** A thread's sample chunks in time order. */
+/** A thread's sample chunks in time order; a chunk whose columns differ in length is cut to the shorter. */
 export function* threadChunks(store: Store, sessionId: string, threadId: number): Generator<SampleChunk> {
-  for (const chunk of store.cpu.chunks(sessionId)) if (chunk.threadId === threadId) yield chunk;
+  for (const chunk of store.cpu.chunks(sessionId)) {
+    if (chunk.threadId !== threadId) continue;
+    const n = Math.min(chunk.timesUs.length, chunk.stackIds.length);
+    yield n === chunk.timesUs.length && n === chunk.stackIds.length
+      ? chunk
+      : { threadId, timesUs: chunk.timesUs.subarray(0, n), stackIds: chunk.stackIds.subarray(0, n) };
+  }
 }
 
 /**

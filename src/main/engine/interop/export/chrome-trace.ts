@@ -29,9 +29,9 @@ export function writeChromeTrace(store: Store, sessionId: string, path: string):
       first = false;
     };
     sink.write('{"displayTimeUnit":"ms","traceEvents":[\n');
-    emit({ ph: 'M', name: 'process_name', pid, tid: 0, ts: 0, args: { name: session.target.title ?? session.name } });
+    emit({ ph: 'M', cat: '__metadata', name: 'process_name', pid, tid: 0, ts: 0, args: { name: session.target.title ?? session.name } });
     for (const thread of sessionThreads(store, sessionId)) {
-      emit({ ph: 'M', name: 'thread_name', pid, tid: thread.id + 1, ts: 0, args: { name: thread.name } });
+      emit({ ph: 'M', cat: '__metadata', name: 'thread_name', pid, tid: thread.id + 1, ts: 0, args: { name: thread.name } });
     }
     for (const event of traceEventRows(store, sessionId)) {
       const ph = KEPT_PHASES.has(event.ph) ? event.ph : event.durationUs !== null ? 'X' : 'i';
