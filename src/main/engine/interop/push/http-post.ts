@@ -12,7 +12,7 @@ export interface PostAnswer {
 export async function post(url: string, body: Uint8Array | FormData, headers: Record<string, string>, what: string): Promise<PostAnswer> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetch(url, { method: 'POST', body: body instanceof Uint8Array ? body.slice() : body, headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : messageOf(error);
     throw new ParallaxError('connection-refused', `Could not send ${what} to ${url}: ${cause}`);

@@ -36,7 +36,7 @@ export async function pushPyroscope(store: Store, sessionId: string, baseUrl: st
     });
     const url = `${baseUrl.replace(/\/+$/, '')}/ingest?${query.toString()}`;
     const form = new FormData();
-    form.append('profile', new Blob([profile.bytes], { type: 'application/octet-stream' }), 'profile.pprof');
+    form.append('profile', new Blob([profile.bytes.slice()], { type: 'application/octet-stream' }), 'profile.pprof');
     const answer = await post(url, form, {}, `the ${kind} profile`);
     if (answer.status < 200 || answer.status > 299) {
       const text = answerText(answer);
