@@ -102,7 +102,12 @@ function rowsOfTree(session: ImportSession, head: JsonValue, bySampleNode: Map<n
       queue.push({ node: child, stackId: interner.stackId(stackId, interner.functionId(frame)), where: at < 64 ? childWhere : `node ${String(asObject(child)?.id)}` });
     });
   }
-  if (bySampleNode) for (const nodeId of bySampleNode.keys()) if (!seen.has(nodeId)) refuse(`a sample names node ${nodeId}, which the tree does not have`);
+  if (bySampleNode) {
+    // V8 writes samples of nodes it has pruned from the tree (seen in node --heap-prof output).
+    let orphans = 0;
+    for (const [nodeId, { count }] of bySampleNode) if (!seen.has(nodeId)) orphans += count;
+    if (orphans > 0) session.skip('heap samples naming a node the tree does not have (V8 prunes such nodes)', orphans);
+  }
   return rows;
 }
 

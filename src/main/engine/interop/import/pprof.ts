@@ -71,8 +71,8 @@ class PprofReader {
       if (this.timestampOf(sample.label) !== null) stamped++;
     }
     if (total === 0) refuse('it holds no samples');
-    const durationUs = this.number(this.profile.durationNanos, 'duration') / 1000 || (total * periodNs) / 1000;
-    const timeNanos = this.number(this.profile.timeNanos, 'time');
+    const durationUs = this.nanos(this.profile.durationNanos, 'duration') / 1000 || (total * periodNs) / 1000;
+    const timeNanos = this.nanos(this.profile.timeNanos, 'time');
     const startUs = timeNanos > 0 ? timeNanos / 1000 : this.session.input.modifiedUs - durationUs;
     const evenly = stamped < this.profile.sample.length;
     this.session.note(
@@ -114,7 +114,7 @@ class PprofReader {
     const bytesIndex = Math.max(this.types.findIndex((t) => t.type === 'alloc_space'), this.types.findIndex((t) => t.unit === 'bytes'));
     const byType = (name: string): number => this.types.findIndex((t) => t.type === name);
     const countIndex = byType('alloc_objects') >= 0 ? byType('alloc_objects') : byType('inuse_objects');
-    const timeNanos = this.number(this.profile.timeNanos, 'time');
+    const timeNanos = this.nanos(this.profile.timeNanos, 'time');
     const capturedUs = timeNanos > 0 ? timeNanos / 1000 : this.session.input.modifiedUs;
     const byStack = new Map<number, { bytes: number; count: number }>();
     let samples = 0;
@@ -221,6 +221,13 @@ class PprofReader {
     const value = Number.isSafeInteger(i) && i >= 0 ? this.strings[i] : undefined;
     if (value === undefined) refuse(`${where} names string ${String(index)}, past the end of the string table (${formatCount(this.strings.length)} strings)`);
     return value;
+  }
+
+  /** A time in ns since the epoch (beyond 2^53: read to the nearest few hundred ns, well under a µs). */
+  private nanos(value: Numeric, where: string): number {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > 2 ** 63) refuse(`its ${where} is not a time (${String(value)})`);
+    return n;
   }
 
   private number(value: Numeric, where: string): number {

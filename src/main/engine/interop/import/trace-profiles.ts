@@ -14,6 +14,8 @@ interface OpenProfile {
 
 export class TraceProfiles {
   private readonly profiles = new Map<string, OpenProfile>();
+  /** The profile whose samples a thread keeps: two profilers sampling one thread would count its time twice. */
+  private readonly ownerOfThread = new Map<number, OpenProfile>();
   samples = 0;
   private firstMonoUs = Infinity;
   private lastMonoUs = -Infinity;
@@ -36,6 +38,8 @@ export class TraceProfiles {
   chunk(pid: number, id: string, data: JsonValue | undefined, offsetUs: number): string | null {
     const profile = this.profiles.get(`${pid}:${id}`);
     if (!profile) return 'ProfileChunk events without their Profile event';
+    const owner = this.ownerOfThread.get(profile.threadId);
+    if (owner && owner !== profile) return 'ProfileChunk events of a second profile of a thread already profiled (the first profile is kept)';
     const body = asObject(data);
     const cpuProfile = asObject(body?.cpuProfile);
     const nodes = cpuProfile?.nodes ?? [];
@@ -70,6 +74,7 @@ export class TraceProfiles {
       throw error;
     }
     if (samples.length === 0) return null;
+    this.ownerOfThread.set(profile.threadId, profile);
     this.samples += samples.length;
     this.firstMonoUs = Math.min(this.firstMonoUs, timesUs[0]!);
     this.lastMonoUs = Math.max(this.lastMonoUs, timesUs[samples.length - 1]!);
