@@ -24,7 +24,7 @@ import type {
 import { ParallaxError } from '../../shared/errors';
 import { type SampleWindow, allocationTreeForWindow, callTables, cpuSummaryForWindow, flameTreeForWindow } from './analysis/cpu-profile';
 import { functionSpans } from './analysis/function-spans';
-import { SourceMapResolver, sourceMappedFlameTree, sourceMappedTimings } from './analysis/source-mapped';
+import { SourceMapCache, sourceMappedFlameTree, sourceMappedLogs, sourceMappedTimings } from './analysis/source-mapped';
 import { countSamplesInSpans } from './analysis/span-samples';
 import { snapshotFolder } from './capture/heap';
 import { listNodeProcesses } from './inspector/processes';
@@ -46,6 +46,7 @@ const FUNCTION_SPANS = 20;
 export class Engine implements Api {
   readonly events = new TypedEmitter<ApiEvents>();
   private readonly recordings = new Map<string, Recording>();
+  private readonly sourceMaps = new SourceMapCache();
 
   private constructor(
     readonly store: Store,
@@ -72,7 +73,7 @@ export class Engine implements Api {
     const window = this.windowOf(session.id, range, scope);
     const r = window.range;
     const tables = callTables(this.store, session.id);
-    const maps = SourceMapResolver.forSession(this.store, session.id);
+    const maps = this.sourceMaps.get(this.store, session.id);
     const cpu = (w: SampleWindow) => cpuSummaryForWindow(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, w, tables);
     const threads: ThreadSummary[] = this.store.threads
       .list(session.id)
@@ -101,7 +102,7 @@ export class Engine implements Api {
   async getFlameTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<FlameTree> {
     const session = this.store.sessions.get(sessionId);
     const tree = flameTreeForWindow(this.store, session.id, session.intervalUs, this.windowOf(session.id, range, scope));
-    return sourceMappedFlameTree(tree, SourceMapResolver.forSession(this.store, session.id));
+    return sourceMappedFlameTree(tree, this.sourceMaps.get(this.store, session.id));
   }
 
   async getAllocationTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<AllocationTree> {
@@ -152,7 +153,7 @@ export class Engine implements Api {
   async getFunctionSpans(sessionId: string, fn: FunctionKey, range?: TimeRange): Promise<FunctionSpan[]> {
     const session = this.store.sessions.get(sessionId);
     checkRange(range);
-    return functionSpans(this.store, session.id, session.intervalUs, fn, range, FUNCTION_SPANS);
+    return functionSpans(this.store, session.id, fn, range, FUNCTION_SPANS);
   }
 
   /** A range and thread for a question; a span scope narrows both to the span. */
@@ -178,7 +179,7 @@ export class Engine implements Api {
   async getLogs(sessionId: string, query: LogQuery): Promise<LogPage> {
     const session = this.store.sessions.get(sessionId);
     checkRange(query.range);
-    return this.store.logs.page(session.id, query);
+    return sourceMappedLogs(this.store.logs.page(session.id, query), this.sourceMaps.get(this.store, session.id));
   }
 
   async startRecording(request: RecordRequest): Promise<{ sessionId: string }> {

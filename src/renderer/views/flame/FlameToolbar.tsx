@@ -68,9 +68,9 @@ export function FlameToolbar({ index, stats, searchRef, view }: FlameToolbarProp
       </div>
       <ul className="kind-legend" aria-label="Frame colours">
         {KINDS.map((kind) => (
-          <li key={kind}>
+          <li key={kind} title={FRAME_KIND_LABEL[kind]}>
             <i className="swatch" style={{ background: kindSwatch(kind) }} />
-            {FRAME_KIND_LABEL[kind]}
+            <span className="kind-legend-label">{FRAME_KIND_LABEL[kind]}</span>
           </li>
         ))}
       </ul>
