@@ -235,6 +235,8 @@ export interface LogRecord {
   /** 16 lowercase hex digits, or null. */
   spanId: string | null;
   attributes: Record<string, unknown> | null;
+  /** Where the running code logged, when url and line come from a source map. */
+  generated?: SourcePosition;
 }
 
 export interface LogPage {
@@ -303,6 +305,6 @@ export interface FunctionSpan {
   selfSamples: number;
   /** samples / span.cpuSampleCount. */
   share: number;
-  /** samples × the sampling interval. */
+  /** The span's duration × share: the time the function was on the stack, as far as samples tell. */
   estimatedMs: number;
 }

@@ -16,6 +16,8 @@ const SOURCE = resolve(__dirname, '../fixtures/ts-target/hot-loop.ts');
 const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
 /** crunchNumbers' line in hot-loop.ts. */
 const TS_LINE = 15;
+/** Its console.log line. */
+const LOG_LINE = 26;
 const cleanups = cleanupsAfterEach();
 
 /** Compiles hot-loop.ts into its own folder with the given tsc map options; returns the .js path. */
@@ -29,6 +31,16 @@ function compile(root: string, name: string, mapOptions: string[]): string {
   return join(dir, 'hot-loop.js');
 }
 
+/** Bundles and minifies hot-loop.ts with esbuild (a map file beside the bundle); returns the bundle's path. */
+function bundle(root: string): string {
+  const dir = join(root, 'bundled');
+  execFileSync('mkdir', ['-p', dir]);
+  const out = join(dir, 'bundle.js');
+  const result = spawnSync(join(REPO_ROOT, 'node_modules/.bin/esbuild'), [SOURCE, '--bundle', '--minify', '--sourcemap', '--platform=node', `--outfile=${out}`], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`esbuild failed: ${result.stderr}`);
+  return out;
+}
+
 describe('source maps', () => {
   let root = '';
   beforeAll(() => {
@@ -38,7 +50,7 @@ describe('source maps', () => {
 
   async function recordScript(script: string) {
     const { engine } = openTestEngine(cleanups);
-    const { sessionId } = await engine.startRecording({ target: { kind: 'launch', command: [process.execPath, script, '1200'] }, signals: ['cpu'] });
+    const { sessionId } = await engine.startRecording({ target: { kind: 'launch', command: [process.execPath, script, '1200'] }, signals: ['cpu', 'logs'] });
     cleanups.push(async () => void (await engine.stopRecording(sessionId)));
     const session = await engine.whenRecordingEnds(sessionId);
     expect(session.status).toBe('target-exited');
@@ -68,9 +80,25 @@ describe('source maps', () => {
     expect(top).toMatchObject({ line: TS_LINE, url: hot!.url, generated: { url: pathToFileURL(script).href } });
     expect(formatSummary(summary)).toContain(`hot-loop.ts:${TS_LINE}`);
 
+    // The target's console.log is located in the .ts file too.
+    const logs = await engine.getLogs(session.id, { offset: 0, limit: 10, text: 'rounds' });
+    expect(logs.records[0]).toMatchObject({ url: hot!.url, line: LOG_LINE, generated: { url: pathToFileURL(script).href } });
+
     // Function to spans asks by the generated location, which the tree keeps.
     expect(await engine.getFunctionSpans(session.id, { name: hot!.name, ...hot!.generated! })).toEqual([]);
-  }, 60_000);
+  }, 120_000);
+
+  it('names minified functions of a bundle and places them in the original file', async () => {
+    const script = bundle(root);
+    const { engine, session } = await recordScript(script);
+    expect(session.notes['sourcemaps.stored']).toBe('1');
+    const tree = await engine.getFlameTree(session.id);
+    const hot = tree.functions.find((f) => f.name === 'crunchNumbers');
+    expect(hot, tree.functions.map((f) => `${f.name} ${f.url}:${f.line}`).join(', ')).toBeDefined();
+    expect(hot!.url).toBe(pathToFileURL(SOURCE).href);
+    expect(hot!.line).toBe(TS_LINE);
+    expect(hot!.generated!.url).toBe(pathToFileURL(script).href);
+  }, 120_000);
 
   it('notes a map it cannot read and keeps the generated locations', async () => {
     const script = compile(root, 'missing', ['--sourceMap']);
@@ -80,5 +108,5 @@ describe('source maps', () => {
     const hot = (await engine.getFlameTree(session.id)).functions.find((f) => f.name === 'crunchNumbers');
     expect(hot!.url).toBe(pathToFileURL(script).href);
     expect(hot!.generated).toBeUndefined();
-  }, 60_000);
+  }, 120_000);
 });

@@ -24,7 +24,7 @@ import type {
 import { ParallaxError } from '../../shared/errors';
 import { type SampleWindow, allocationTreeForWindow, cpuSummariesForWindow, flameTreeForWindow } from './analysis/cpu-profile';
 import { functionSpans } from './analysis/function-spans';
-import { SourceMapResolver, sourceMappedFlameTree, sourceMappedTimings } from './analysis/source-mapped';
+import { SourceMapCache, sourceMappedFlameTree, sourceMappedLogs, sourceMappedTimings } from './analysis/source-mapped';
 import { countSamplesInSpans } from './analysis/span-samples';
 import { TimelineQueries } from './analysis/timeline';
 import { snapshotFolder } from './capture/heap';
@@ -51,6 +51,7 @@ export class Engine implements Api {
   readonly events = new TypedEmitter<ApiEvents>();
   private readonly recordings = new Map<string, Recording>();
   private readonly timeline: TimelineQueries;
+  private readonly sourceMaps = new SourceMapCache();
 
   private constructor(
     readonly store: Store,
@@ -78,7 +79,7 @@ export class Engine implements Api {
     const session = this.store.sessions.get(sessionId);
     const window = this.windowOf(session.id, range, scope);
     const r = window.range;
-    const maps = SourceMapResolver.forSession(this.store, session.id);
+    const maps = this.sourceMaps.get(this.store, session.id);
     const listed = this.store.threads.list(session.id).filter((thread) => scope?.threadId === undefined || thread.id === scope.threadId);
     // One pass over the window's samples answers for every thread and for all of them.
     const cpu = cpuSummariesForWindow(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, window, listed.map((t) => t.id));
@@ -106,7 +107,7 @@ export class Engine implements Api {
   async getFlameTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<FlameTree> {
     const session = this.store.sessions.get(sessionId);
     const tree = flameTreeForWindow(this.store, session.id, session.intervalUs, this.windowOf(session.id, range, scope));
-    return sourceMappedFlameTree(tree, SourceMapResolver.forSession(this.store, session.id));
+    return sourceMappedFlameTree(tree, this.sourceMaps.get(this.store, session.id));
   }
 
   async getAllocationTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<AllocationTree> {
@@ -157,7 +158,7 @@ export class Engine implements Api {
   async getFunctionSpans(sessionId: string, fn: FunctionKey, range?: TimeRange): Promise<FunctionSpan[]> {
     const session = this.store.sessions.get(sessionId);
     checkRange(range);
-    return functionSpans(this.store, session.id, session.intervalUs, fn, range, FUNCTION_SPANS);
+    return functionSpans(this.store, session.id, fn, range, FUNCTION_SPANS);
   }
 
   async getTimeline(sessionId: string, query: TimelineQuery): Promise<TimelineAnswer> {
@@ -188,7 +189,7 @@ export class Engine implements Api {
   async getLogs(sessionId: string, query: LogQuery): Promise<LogPage> {
     const session = this.store.sessions.get(sessionId);
     checkRange(query.range);
-    return this.store.logs.page(session.id, query);
+    return sourceMappedLogs(this.store.logs.page(session.id, query), this.sourceMaps.get(this.store, session.id));
   }
 
   async startRecording(request: RecordRequest): Promise<{ sessionId: string }> {

@@ -78,7 +78,7 @@ function lowerBound(values: Float64Array, target: number): number {
  * counts the main thread, as span-samples does) most often had the function on the stack,
  * heaviest first. Samples of overlapping spans are counted for each of them.
  */
-export function functionSpans(store: Store, sessionId: string, intervalUs: number, key: FunctionKey, range: TimeRange | undefined, limit: number): FunctionSpan[] {
+export function functionSpans(store: Store, sessionId: string, key: FunctionKey, range: TimeRange | undefined, limit: number): FunctionSpan[] {
   const ids = matchingFunctionIds(store.cpu.functions(sessionId), key);
   if (ids.size === 0) return [];
   const spans = store.spans.list(sessionId, { range, limit: SPAN_LIMIT });
@@ -101,18 +101,21 @@ export function functionSpans(store: Store, sessionId: string, intervalUs: numbe
       if (mark === 2) self++;
     }
     if (onStack === 0) continue;
-    ranked.push(rankedSpan(span, to - from, onStack, self, intervalUs));
+    ranked.push(rankedSpan(span, to - from, onStack, self));
   }
   ranked.sort((a, b) => b.samples - a.samples || b.share - a.share || a.span.startUs - b.span.startUs);
   return ranked.slice(0, limit);
 }
 
-function rankedSpan(span: SpanRecord, spanSamples: number, samples: number, selfSamples: number, intervalUs: number): FunctionSpan {
+// Samples come less often than the nominal interval on a busy process: the time is the span's
+// duration times the share of its samples, not samples times the interval.
+function rankedSpan(span: SpanRecord, spanSamples: number, samples: number, selfSamples: number): FunctionSpan {
+  const share = samples / spanSamples;
   return {
     span: { ...span, cpuSampleCount: spanSamples },
     samples,
     selfSamples,
-    share: samples / spanSamples,
-    estimatedMs: Math.round((samples * intervalUs) / 10) / 100,
+    share,
+    estimatedMs: Math.round(((span.endUs - span.startUs) * share) / 10) / 100,
   };
 }

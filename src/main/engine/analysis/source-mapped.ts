@@ -1,7 +1,7 @@
 // Frames seen through source maps: original file, 1-based line and name for display, with the
 // running code's location kept beside them as `generated`.
 import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
-import type { FlameTree, FunctionTiming, SourcePosition } from '../../../shared/domain';
+import type { FlameTree, FunctionTiming, LogPage, SourcePosition } from '../../../shared/domain';
 import type { Store } from '../store/store';
 import { frameKind } from './frame-kind';
 
@@ -78,4 +78,36 @@ export function sourceMappedTimings(timings: FunctionTiming[], resolver: SourceM
     if (!original) return timing;
     return { ...timing, name: displayName(timing.name, original.name), url: original.url, line: original.line, generated: { url: timing.url, line: timing.line, column: 1 } };
   });
+}
+
+/** Log records' source locations at their original places; the generated one kept beside. */
+export function sourceMappedLogs(page: LogPage, resolver: SourceMapResolver): LogPage {
+  if (resolver.size === 0) return page;
+  const records = page.records.map((record) => {
+    if (!record.url || !record.line) return record;
+    const original = resolver.resolve(record.url, record.line, 1);
+    if (!original) return record;
+    return { ...record, url: original.url, line: original.line, generated: { url: record.url, line: record.line, column: 1 } };
+  });
+  return { ...page, records };
+}
+
+/** Resolvers of recently read sessions, so parsed maps are reused across calls (paged logs, reloads). */
+export class SourceMapCache {
+  private readonly entries = new Map<string, { count: number; resolver: SourceMapResolver }>();
+
+  constructor(private readonly capacity = 4) {}
+
+  get(store: Store, sessionId: string): SourceMapResolver {
+    const count = store.sourceMaps.count(sessionId);
+    const cached = this.entries.get(sessionId);
+    this.entries.delete(sessionId);
+    const entry = cached && cached.count === count ? cached : { count, resolver: SourceMapResolver.forSession(store, sessionId) };
+    this.entries.set(sessionId, entry);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(oldest);
+    }
+    return entry.resolver;
+  }
 }

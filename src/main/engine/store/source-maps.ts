@@ -24,6 +24,10 @@ export class SourceMapTable {
       .all(sessionId) as StoredSourceMap[];
   }
 
+  count(sessionId: string): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM source_maps WHERE session_id = ?`).get(sessionId) as { n: number }).n;
+  }
+
   /** Script urls of the session's profiled functions, each once. */
   scriptUrls(sessionId: string): string[] {
     return (this.db.prepare(`SELECT DISTINCT url FROM functions WHERE session_id = ? AND url != ''`).all(sessionId) as { url: string }[]).map((r) => r.url);

@@ -28,7 +28,8 @@ export function Highlighted({ text, query }: { text: string; query: string }) {
   return <>{parts}</>;
 }
 
-function shortFile(url: string, line: number): string {
+/** File name and line of a location; the whole url goes in a title. */
+export function shortLocation(url: string, line: number): string {
   if (!url) return '';
   const file = url.split(/[\\/]/).filter(Boolean).pop() ?? url;
   return line > 0 ? `${file}:${line}` : file;
@@ -69,7 +70,7 @@ function CallerRows({ tree, node, depth, rootTotal, query }: { tree: WeightTree;
                 </span>
               </td>
               <td className="mono muted ellipsis" title={fn ? sourceLocation(fn.url, fn.line) : ''}>
-                <Highlighted text={fn ? shortFile(fn.url, fn.line) : ''} query={query} />
+                <Highlighted text={fn ? shortLocation(fn.url, fn.line) : ''} query={query} />
               </td>
             </tr>
             {isOpen && <CallerRows tree={tree} node={child} depth={depth + 1} rootTotal={rootTotal} query={query} />}
@@ -146,7 +147,7 @@ export function BottomUpTable({ index, matches }: { index: FlameIndex; matches: 
                     </span>
                   </td>
                   <td className="mono muted ellipsis" title={sourceLocation(fn.url, fn.line)}>
-                    <Highlighted text={shortFile(fn.url, fn.line)} query={query} />
+                    <Highlighted text={shortLocation(fn.url, fn.line)} query={query} />
                   </td>
                 </tr>
                 {isOpen && callers.get(row.fn) && <CallerRows tree={callers.get(row.fn)!} node={0} depth={1} rootTotal={rootTotal} query={query} />}

@@ -22,7 +22,9 @@ export function FlameToolbar({ index, stats, searchRef, view }: FlameToolbarProp
   const query = view((state) => state.query);
   const zoomTo = view((state) => state.zoomTo);
   const setQuery = view((state) => state.setQuery);
-  const path = index && index.count > 0 ? ancestorPath(index, Math.min(zoomNode, index.count - 1)) : [];
+  // The zoom path belongs to the flame graph; the sandwich and bottom-up views have none.
+  const zoomable = view((state) => state.mode === 'flame');
+  const path = zoomable && index && index.count > 0 ? ancestorPath(index, Math.min(zoomNode, index.count - 1)) : [];
   const rootTotal = index?.tree.total[0] || 1;
 
   return (
@@ -47,7 +49,7 @@ export function FlameToolbar({ index, stats, searchRef, view }: FlameToolbarProp
           ref={searchRef}
           type="search"
           className="input input-small"
-          placeholder="Search functions or files  ( / )"
+          placeholder="Search name or file  ( / )"
           aria-label="Search frames"
           data-testid="flame-search"
           value={query}
@@ -68,9 +70,9 @@ export function FlameToolbar({ index, stats, searchRef, view }: FlameToolbarProp
       </div>
       <ul className="kind-legend" aria-label="Frame colours">
         {KINDS.map((kind) => (
-          <li key={kind}>
+          <li key={kind} title={FRAME_KIND_LABEL[kind]}>
             <i className="swatch" style={{ background: kindSwatch(kind) }} />
-            {FRAME_KIND_LABEL[kind]}
+            <span className="kind-legend-label">{FRAME_KIND_LABEL[kind]}</span>
           </li>
         ))}
       </ul>

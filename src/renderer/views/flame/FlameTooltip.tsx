@@ -36,6 +36,8 @@ export function FlameTooltip({ tree, node, x, y, bounds }: { tree: WeightTree; n
         </span>
       </div>
       {node !== 0 && <div className="flame-tooltip-source mono">{sourceLocation(fn.url, fn.line)}</div>}
+      {node !== 0 && fn.generated && <div className="flame-tooltip-source mono">compiled: {sourceLocation(fn.generated.url, fn.generated.line)}</div>}
+      {node !== 0 && tree.unit === 'time-us' && <div className="flame-tooltip-hint muted">Click: zoom, and list the spans it spent most time in</div>}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { useSelection } from '../../state/selection';
 import { useSessionData } from '../../state/session-data';
 import { fetchKey, useFetched } from '../../state/use-fetched';
 import { PanelError } from '../common/PanelState';
+import { shortLocation } from './BottomUpTable';
 import { bottomUpRows, functionIndexOf } from './call-views';
 import { sourceLocation } from './FlameTooltip';
 
@@ -77,13 +78,15 @@ export function FunctionDetail({ focus }: { focus: string }) {
       <dl className="function-facts">
         <div>
           <dt>Source</dt>
-          <dd className="mono ellipsis" title={sourceLocation(fn.url, fn.line)}>{sourceLocation(fn.url, fn.line)}</dd>
+          <dd className="mono ellipsis" title={sourceLocation(fn.url, fn.line)} data-testid="function-source">
+            {shortLocation(fn.url, fn.line)}
+          </dd>
         </div>
         {fn.generated && (
           <div>
             <dt>Generated</dt>
             <dd className="mono ellipsis muted" title={sourceLocation(fn.generated.url, fn.generated.line)} data-testid="function-generated">
-              {sourceLocation(fn.generated.url, fn.generated.line)}
+              {shortLocation(fn.generated.url, fn.generated.line)}
             </dd>
           </div>
         )}
@@ -101,7 +104,7 @@ export function FunctionDetail({ focus }: { focus: string }) {
       ) : !spans ? (
         <p className="muted">Looking for spans…</p>
       ) : spans.length === 0 ? (
-        <p className="muted" data-testid="function-spans-empty">No span has samples of this function{spanRange ? ' in this time range' : ''}.</p>
+        <p className="muted" data-testid="function-spans-empty">No span has samples of this function{spanRange ? ' in this time range' : ''}. Spans come from OpenTelemetry (the otlp signal) or the agent signal.</p>
       ) : (
         <SpanList spans={spans} chosen={spanId} onChoose={(one) => selectSpan({ spanId: one.span.spanId, range: { fromUs: one.span.startUs, toUs: one.span.endUs } })} />
       )}

@@ -39,7 +39,12 @@ export function SpansPanel({ session, threadNames }: { session: SessionInfo; thr
   const tick = useLiveTick((state) => state.tick);
   const spanId = useSelection((state) => state.spanId);
   const selectSpan = useSelection((state) => state.selectSpan);
-  const { value, reload } = useFetched<SpanRecord[]>(fetchKey([session.id], tick), () => api.getSpans(session.id, { limit: SPAN_LIMIT }));
+  const range = useSelection((state) => state.range);
+  // A chosen time range narrows the traces to those overlapping it; a chosen span keeps them all.
+  const spanRange = spanId ? null : range;
+  const { value, reload } = useFetched<SpanRecord[]>(fetchKey([session.id, spanRange], tick), () =>
+    api.getSpans(session.id, spanRange ? { range: spanRange, limit: SPAN_LIMIT } : { limit: SPAN_LIMIT }),
+  );
   const spans = valueOf(value);
   const traces = useMemo(() => (spans ? groupTraces(spans) : []), [spans]);
   const [chosenTrace, setChosenTrace] = useState<string | null>(null);
@@ -63,6 +68,7 @@ export function SpansPanel({ session, threadNames }: { session: SessionInfo; thr
   let body;
   if (value.state === 'error') body = <PanelError message={value.message} onRetry={reload} />;
   else if (!spans) body = <PanelLoading label="Loading spans" rows={5} />;
+  else if (traces.length === 0 && spanRange) body = <PanelEmpty title="No spans in this time range">Clear the range on the metrics charts to see every trace.</PanelEmpty>;
   else if (traces.length === 0) body = <NoSpans session={session} />;
   else
     body = (
@@ -122,6 +128,7 @@ export function SpansPanel({ session, threadNames }: { session: SessionInfo; thr
             <span className="panel-sub">
               {formatCount(traces.length)} {traces.length === 1 ? 'trace' : 'traces'} · {formatCount(spans.length)} spans
               {spans.length >= SPAN_LIMIT && ` (first ${formatCount(SPAN_LIMIT)})`}
+              {spanRange && ' in the selected range'}
             </span>
           )}
         </h2>

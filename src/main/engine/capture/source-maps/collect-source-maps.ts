@@ -3,6 +3,9 @@
 import type { Store } from '../../store/store';
 import { readSourceMap } from './read-source-map';
 
+/** Maps stored per session at most; past it, scripts keep their generated locations. */
+export const MAX_SESSION_MAP_BYTES = 128 * 1024 * 1024;
+
 export interface SourceMapCollection {
   stored: number;
   failures: string[];
@@ -11,12 +14,17 @@ export interface SourceMapCollection {
 /** Looks at every profiled script once; notes `sourcemaps.stored` and `sourcemaps.failed`. */
 export function collectSourceMaps(store: Store, sessionId: string): SourceMapCollection {
   const result: SourceMapCollection = { stored: 0, failures: [] };
-  const known = new Set(store.sourceMaps.list(sessionId).map((map) => map.url));
+  const stored = store.sourceMaps.list(sessionId);
+  const known = new Set(stored.map((map) => map.url));
+  let totalBytes = stored.reduce((sum, map) => sum + map.mapJson.length, 0);
   for (const url of store.sourceMaps.scriptUrls(sessionId)) {
     if (known.has(url)) continue;
     const read = readSourceMap(url);
-    if (read.kind === 'map') {
+    if (read.kind === 'map' && totalBytes + read.mapJson.length > MAX_SESSION_MAP_BYTES) {
+      result.failures.push(`${url}: the session's maps would exceed ${MAX_SESSION_MAP_BYTES / 1024 / 1024} MiB`);
+    } else if (read.kind === 'map') {
       store.sourceMaps.put(sessionId, { url, mapUrl: read.mapUrl, mapJson: read.mapJson });
+      totalBytes += read.mapJson.length;
       result.stored++;
     } else if (read.kind === 'failed') {
       result.failures.push(read.reason);
