@@ -126,6 +126,8 @@ function drawSlices(context: CanvasRenderingContext2D, scene: TimelineScene, tra
   const fills = new Map<number, string>();
   context.font = theme.font;
   let drawn = 0;
+  let lastStyle = '';
+  let lastAlpha = 1;
   const right = plot.leftPx + plot.widthPx;
   for (let depth = 0; depth < track.rows && depth < index.byDepth.length; depth++) {
     const order = index.byDepth[depth]!;
@@ -148,11 +150,19 @@ function drawSlices(context: CanvasRenderingContext2D, scene: TimelineScene, tra
         fill = fn ? frameFill(fn.kind, fn.name) : theme.dim;
         fills.set(fnId, fill);
       }
-      context.fillStyle = hit ? fill : theme.dim;
-      context.globalAlpha = slices.merged[i]! > 1 ? 0.6 : 1;
+      // Changing canvas state costs more than a rectangle: set it only when it changes.
+      const style = hit ? fill : theme.dim;
+      if (style !== lastStyle) {
+        context.fillStyle = style;
+        lastStyle = style;
+      }
+      const alpha = slices.merged[i]! > 1 ? 0.6 : 1;
+      if (alpha !== lastAlpha) {
+        context.globalAlpha = alpha;
+        lastAlpha = alpha;
+      }
       const width = Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 1 : 0));
       context.fillRect(x0, y, width, SLICE_ROW - 1);
-      context.globalAlpha = 1;
       if (matches && hit) {
         context.strokeStyle = theme.match;
         context.lineWidth = 1.5;
@@ -162,12 +172,16 @@ function drawSlices(context: CanvasRenderingContext2D, scene: TimelineScene, tra
       if (width > 30 && fn) {
         const label = fitText(context, slices.merged[i]! > 1 ? `${fn.name} …` : fn.name, width - 6);
         if (label) {
+          context.globalAlpha = 1;
           context.fillStyle = hit ? theme.frameText : theme.faint;
           context.fillText(label, x0 + 3, y + SLICE_ROW / 2);
+          lastStyle = '';
+          lastAlpha = 1;
         }
       }
     }
   }
+  context.globalAlpha = 1;
   return drawn;
 }
 
@@ -227,12 +241,15 @@ function drawSpans(context: CanvasRenderingContext2D, scene: TimelineScene, trac
 /** Spans too many or too small to draw one by one: how many start in each column. */
 function drawDensity(context: CanvasRenderingContext2D, scene: TimelineScene, track: Track, plot: Plot, offset: number): void {
   const { answer, view, theme } = scene;
-  const max = Math.max(1, ...answer.spanDensity);
   const height = track.height - 10;
   const base = track.y + offset + track.height - 5;
   context.fillStyle = theme.span;
   context.globalAlpha = 0.7;
-  answer.spanDensity.forEach((n, column) => {
+  const first = Math.max(0, Math.floor((view.fromUs - answer.range.fromUs) / answer.resolutionUs));
+  const last = Math.min(answer.spanDensity.length, Math.ceil((view.toUs - answer.range.fromUs) / answer.resolutionUs) + 1);
+  const max = Math.max(1, ...answer.spanDensity.slice(first, last));
+  answer.spanDensity.slice(first, last).forEach((n, offset) => {
+    const column = first + offset;
     if (n === 0) return;
     const t = answer.range.fromUs + column * answer.resolutionUs;
     const x0 = timeToX(view, plot, t);
@@ -261,17 +278,35 @@ function drawLogs(context: CanvasRenderingContext2D, scene: TimelineScene, track
     }
     return drawn;
   }
-  const buckets = answer.logBuckets ?? [];
-  const max = Math.max(1, ...buckets.map((b) => b.count));
-  const columnPx = Math.max(1, (answer.resolutionUs / (view.toUs - view.fromUs)) * plot.widthPx);
-  for (const level of LEVEL_ORDER) {
-    context.fillStyle = levelColor(theme, level);
-    for (const bucket of buckets) {
-      if (bucket.level !== level || bucket.startUs < view.fromUs || bucket.startUs > view.toUs) continue;
-      const h = Math.max(2, (Math.log1p(bucket.count) / Math.log1p(max)) * height);
-      context.fillRect(timeToX(view, plot, bucket.startUs), top + height - h, columnPx, h);
-      drawn++;
+  // Dense logs: one stacked bar per column, severe levels at the bottom; height grows with the log of the count.
+  const columns = new Map<number, number[]>();
+  for (const bucket of answer.logBuckets ?? []) {
+    if (bucket.startUs < view.fromUs - answer.resolutionUs || bucket.startUs > view.toUs) continue;
+    const column = Math.floor((bucket.startUs - answer.range.fromUs) / answer.resolutionUs);
+    let counts = columns.get(column);
+    if (!counts) {
+      counts = new Array<number>(LEVEL_ORDER.length).fill(0);
+      columns.set(column, counts);
     }
+    counts[LEVEL_ORDER.indexOf(bucket.level)]! += bucket.count;
+  }
+  let max = 1;
+  for (const counts of columns.values()) max = Math.max(max, counts.reduce((a, b) => a + b, 0));
+  const columnPx = Math.max(1, (answer.resolutionUs / (view.toUs - view.fromUs)) * plot.widthPx);
+  for (const [column, counts] of columns) {
+    const total = counts.reduce((a, b) => a + b, 0);
+    const barHeight = Math.max(2, (Math.log1p(total) / Math.log1p(max)) * height);
+    const x = timeToX(view, plot, answer.range.fromUs + column * answer.resolutionUs);
+    let bottom = top + height;
+    for (let level = LEVEL_ORDER.length - 1; level >= 0; level--) {
+      const n = counts[level]!;
+      if (n === 0) continue;
+      const h = Math.max(1, (n / total) * barHeight);
+      context.fillStyle = levelColor(theme, LEVEL_ORDER[level]!);
+      context.fillRect(x, bottom - h, columnPx, h);
+      bottom -= h;
+    }
+    drawn++;
   }
   return drawn;
 }

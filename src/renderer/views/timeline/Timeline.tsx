@@ -88,6 +88,21 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
     if (windowState.sessionId !== session.id) useTimelineWindow.getState().show(session.id, clampWindow(answer.extent, answer.extent));
   }, [answer, session.id, windowState.sessionId]);
 
+  // While recording, a view that reaches the live edge follows it as the session grows.
+  const liveEdge = useRef<number | null>(null);
+  useEffect(() => {
+    const grown = answer?.extent;
+    if (!grown || session.status !== 'recording') return;
+    const before = liveEdge.current;
+    liveEdge.current = grown.toUs;
+    const now = useTimelineWindow.getState();
+    if (before === null || grown.toUs <= before || now.sessionId !== session.id || !now.view) return;
+    const shown = now.view;
+    if (shown.toUs < before - (shown.toUs - shown.fromUs) * 0.02) return;
+    const whole = shown.fromUs <= grown.fromUs + 1;
+    now.show(session.id, whole ? grown : { fromUs: shown.fromUs + (grown.toUs - shown.toUs), toUs: grown.toUs });
+  }, [answer, session.id, session.status]);
+
   const layout = useMemo(
     () => (answer ? layoutTimeline(answer, { collapsed: windowState.collapsed, expanded: windowState.expanded }, threadNames) : null),
     [answer, windowState.collapsed, windowState.expanded, threadNames],
@@ -136,6 +151,7 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
         if (root) {
           root.dataset.lastDrawMs = (performance.now() - began).toFixed(2);
           root.dataset.itemsDrawn = String(drawn);
+          root.dataset.searchMatches = matches ? String(matches.reduce((n, m) => n + m, 0)) : '';
           root.dataset.drawCount = String(Number(root.dataset.drawCount ?? '0') + 1);
         }
       }
