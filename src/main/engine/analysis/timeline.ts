@@ -17,8 +17,10 @@ interface SessionTables {
   stacks: StackColumns;
   functions: TimelineFunction[];
   hidden: Set<number>;
-  /** Kept only once the session has ended; a recording one is read afresh. */
+  /** Read once; while the session records, grown by what was stored since. */
   columns: SessionColumns | null;
+  /** The columns were read after the session ended: nothing more will come. */
+  columnsFinal: boolean;
   extent: TimeRange | null;
 }
 
@@ -53,12 +55,12 @@ export class TimelineQueries {
     const chunks = this.store.cpu.chunks(sessionId, range);
     const slices = slicesOfChunks(chunks, tables.stacks, { range, resolutionUs, intervalUs, hiddenFunctions: tables.hidden }, wanted);
 
-    const columns = (ended ? tables.columns : null) ?? readSessionColumns(db, sessionId);
+    // An ended session's columns are final; a recording one's are brought up to date on each ask.
+    const columns = ended && tables.columns && tables.columnsFinal ? tables.columns : readSessionColumns(db, sessionId, tables.columns);
+    tables.columns = columns;
+    tables.columnsFinal = ended;
     const extent = (ended ? tables.extent : null) ?? sessionExtent(db, sessionId);
-    if (ended) {
-      tables.columns = columns;
-      tables.extent = extent;
-    }
+    if (ended) tables.extent = extent;
     const spans = spansOfWindow(columns.spans, window);
     const logs = logsOfWindow(db, sessionId, columns.logs, window);
     return {
@@ -100,7 +102,7 @@ export class TimelineQueries {
       if (f.url === '' && HIDDEN_NAMES.has(f.name)) hidden.add(f.id);
       functions[f.id] = { name: f.name || '(anonymous)', url: f.url, line: f.line + 1, kind: frameKind(f.url) };
     }
-    const fresh: SessionTables = { stacks, functions, hidden, columns: null, extent: null };
+    const fresh: SessionTables = { stacks, functions, hidden, columns: cached?.columns ?? null, columnsFinal: cached?.columnsFinal ?? false, extent: null };
     this.tables.delete(sessionId);
     this.tables.set(sessionId, fresh);
     while (this.tables.size > CACHED_SESSIONS) this.tables.delete(this.tables.keys().next().value!);

@@ -9,6 +9,7 @@ import { clampWindow, panBy, type Plot, windowAround, xToTime, zoomAround } from
 import { useFlameView } from '../../state/flame-view';
 import { markDrawn, markDrawPending } from '../../state/idle';
 import { useSelection } from '../../state/selection';
+import { useUi } from '../../state/ui';
 import { useElementSize } from '../common/use-element-size';
 import { useThemeVersion } from '../flame/use-theme-version';
 import { MetricLanes } from './MetricLanes';
@@ -225,12 +226,23 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
       return;
     }
     const target = hover?.target;
-    if (!target) return;
+    if (!target || !answer) return;
+    // An instant (a log line, a heap read) selects a few pixels either side: what the CPU did around it.
+    const around = (range: TimeRange): TimeRange => (range.toUs > range.fromUs ? range : { fromUs: range.fromUs - slopUs * 4, toUs: range.toUs + slopUs * 4 });
     if (target.kind === 'span') selection.selectSpan({ spanId: target.spanId, range: target.range });
     else if (target.kind === 'slice') {
       selection.setThread(target.threadId);
       selection.setRange(target.range);
-    } else if (target.range.toUs > target.range.fromUs) selection.setRange(target.range);
+    } else if (target.kind === 'log') {
+      // A log line written inside a span selects that span.
+      const log = answer.logs?.[target.index];
+      const span = log?.spanId ? answer.spans.find((one) => one.spanId === log.spanId) : undefined;
+      if (span) selection.selectSpan({ spanId: span.spanId, range: { fromUs: span.startUs, toUs: span.endUs } });
+      else selection.setRange(around(target.range));
+    } else if (target.kind === 'capture') {
+      selection.setRange(around(target.range));
+      if (answer.captures[target.index]?.kind === 'heap-snapshot') useUi.getState().showTab('snapshots');
+    } else selection.setRange(around(target.range));
   };
 
   const toggleHeader = (y: number) => {
