@@ -77,6 +77,12 @@ describe('getTimeline', () => {
     expect(whole.spans.length + whole.spansOmitted).toBe(30_000);
     expect(whole.spans.length).toBeLessThanOrEqual(4000);
     expect(whole.spanDensity).toHaveLength(widthPx);
+    // The same window again (show all, or back to where one was) is answered from memory.
+    const began3 = performance.now();
+    const again = await engine.getTimeline('big', { range: { fromUs: startUs, toUs: endUs }, widthPx });
+    const againMs = performance.now() - began3;
+    expect(again.slices).toEqual(whole.slices);
+    expect(again.functions).toBeNull();
     const bytes = JSON.stringify(whole).length;
     expect(bytes).toBeLessThan(3_000_000);
 
@@ -88,7 +94,7 @@ describe('getTimeline', () => {
     expect(zoomed.slices[0]!.sampleStride).toBe(1);
     expect(zoomed.logs).not.toBeNull();
     console.log(
-      `getTimeline, 1M samples: whole ${wholeMs.toFixed(0)} ms (first ask, tables read), ${(bytes / 1024).toFixed(0)} KiB, ` +
+      `getTimeline, 1M samples: whole ${wholeMs.toFixed(0)} ms (first ask, tables read), again ${againMs.toFixed(1)} ms, ${(bytes / 1024).toFixed(0)} KiB, ` +
         `${whole.slices.map((s) => s.depth.length).join('+')} slices; 1% window ${zoomedMs.toFixed(0)} ms, ${(JSON.stringify(zoomed).length / 1024).toFixed(0)} KiB`,
     );
   });

@@ -11,6 +11,7 @@ import { capturesOfWindow, eventBuckets, logsOfWindow, sessionExtent, spansOfWin
 /** Wider windows are refused: an answer's size follows its pixel width. */
 export const MAX_TIMELINE_WIDTH_PX = 16_384;
 const CACHED_SESSIONS = 4;
+const CACHED_ANSWERS = 12;
 const HIDDEN_NAMES = new Set(['(idle)']);
 
 interface SessionTables {
@@ -31,10 +32,26 @@ interface SessionTables {
  */
 export class TimelineQueries {
   private readonly tables = new Map<string, SessionTables>();
+  /** Recent answers about ended sessions: "show all" and returning to a window cost nothing twice. */
+  private readonly answers = new Map<string, TimelineAnswer>();
 
   constructor(private readonly store: Store) {}
 
   answer(session: SessionInfo, query: TimelineQuery): TimelineAnswer {
+    const ended = session.status !== 'recording';
+    const key = JSON.stringify([session.id, query.range.fromUs, query.range.toUs, Math.round(query.widthPx), query.threadIds ?? null]);
+    const known = ended ? this.answers.get(key) : undefined;
+    const found = known ?? this.compute(session, query);
+    if (ended) {
+      this.answers.delete(key);
+      this.answers.set(key, found);
+      while (this.answers.size > CACHED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    }
+    const functions = query.includeFunctions ? this.tablesOf(session.id, false).functions : null;
+    return { ...found, functions };
+  }
+
+  private compute(session: SessionInfo, query: TimelineQuery): TimelineAnswer {
     const { id: sessionId, intervalUs } = session;
     const ended = session.status !== 'recording';
     const { range } = query;
@@ -68,7 +85,7 @@ export class TimelineQueries {
       resolutionUs,
       extent,
       functionCount: tables.functions.length,
-      functions: query.includeFunctions ? tables.functions : null,
+      functions: null,
       threads: this.store.threads.list(sessionId),
       slices,
       events: eventBuckets(columns.events, window, wanted),
@@ -85,6 +102,7 @@ export class TimelineQueries {
   /** A deleted session's tables must not outlive it. */
   forget(sessionId: string): void {
     this.tables.delete(sessionId);
+    for (const key of [...this.answers.keys()]) if (key.startsWith(JSON.stringify([sessionId]).slice(0, -1))) this.answers.delete(key);
   }
 
   private tablesOf(sessionId: string, reread: boolean): SessionTables {
