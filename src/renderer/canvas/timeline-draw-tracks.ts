@@ -28,10 +28,12 @@ export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineSce
   const { slices } = index;
   const { view, theme, matches, functions } = scene;
   const fills = new Map<number, string>();
+  // Rectangles are gathered per fill and drawn as one path each: changing canvas state costs more than a rectangle.
+  const batches = new Map<string, number[]>();
+  const labels: { text: string; x: number; y: number; hit: boolean }[] = [];
+  const outlines: number[] = [];
   context.font = theme.font;
   let drawn = 0;
-  let lastStyle = '';
-  let lastAlpha = 1;
   const right = plot.leftPx + plot.widthPx;
   for (let depth = 0; depth < track.rows && depth < index.byDepth.length; depth++) {
     const order = index.byDepth[depth]!;
@@ -54,38 +56,45 @@ export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineSce
         fill = fn ? frameFill(fn.kind, fn.name) : theme.dim;
         fills.set(fnId, fill);
       }
-      // Changing canvas state costs more than a rectangle: set it only when it changes.
-      const style = hit ? fill : theme.dim;
-      if (style !== lastStyle) {
-        context.fillStyle = style;
-        lastStyle = style;
-      }
-      const alpha = slices.merged[i]! > 1 ? 0.6 : 1;
-      if (alpha !== lastAlpha) {
-        context.globalAlpha = alpha;
-        lastAlpha = alpha;
-      }
+      const merged = slices.merged[i]! > 1;
+      // Merged runs of short calls are drawn fainter than calls of their own.
+      const key = `${merged ? 'm' : 's'}${hit ? fill : theme.dim}`;
       const width = Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 1 : 0));
-      context.fillRect(x0, y, width, SLICE_ROW - 1);
-      if (matches && hit) {
-        context.strokeStyle = theme.match;
-        context.lineWidth = 1.5;
-        context.strokeRect(x0 + 0.75, y + 0.75, Math.max(0, width - 1.5), SLICE_ROW - 2.5);
+      let batch = batches.get(key);
+      if (!batch) {
+        batch = [];
+        batches.set(key, batch);
       }
+      batch.push(x0, y, width);
+      if (matches && hit) outlines.push(x0, y, width);
       drawn++;
       if (width > 30 && fn) {
-        const label = fitText(context, slices.merged[i]! > 1 ? `${fn.name} …` : fn.name, width - 6);
-        if (label) {
-          context.globalAlpha = 1;
-          context.fillStyle = hit ? theme.frameText : theme.faint;
-          context.fillText(label, x0 + 3, y + SLICE_ROW / 2);
-          lastStyle = '';
-          lastAlpha = 1;
-        }
+        const text = fitText(context, merged ? `${fn.name} …` : fn.name, width - 6);
+        if (text) labels.push({ text, x: x0 + 3, y: y + SLICE_ROW / 2, hit });
       }
     }
   }
+  for (const [key, rects] of batches) {
+    context.globalAlpha = key[0] === 'm' ? 0.6 : 1;
+    context.fillStyle = key.slice(1);
+    context.beginPath();
+    for (let r = 0; r < rects.length; r += 3) context.rect(rects[r]!, rects[r + 1]!, rects[r + 2]!, SLICE_ROW - 1);
+    context.fill();
+  }
   context.globalAlpha = 1;
+  if (outlines.length > 0) {
+    context.strokeStyle = theme.match;
+    context.lineWidth = 1.5;
+    context.beginPath();
+    for (let r = 0; r < outlines.length; r += 3) context.rect(outlines[r]! + 0.75, outlines[r + 1]! + 0.75, Math.max(0, outlines[r + 2]! - 1.5), SLICE_ROW - 2.5);
+    context.stroke();
+  }
+  let labelStyle = '';
+  for (const label of labels) {
+    const style = label.hit ? theme.frameText : theme.faint;
+    if (style !== labelStyle) context.fillStyle = labelStyle = style;
+    context.fillText(label.text, label.x, label.y);
+  }
   return drawn;
 }
 
@@ -197,6 +206,8 @@ export function drawLogs(context: CanvasRenderingContext2D, scene: TimelineScene
   let max = 1;
   for (const counts of columns.values()) max = Math.max(max, counts.reduce((a, b) => a + b, 0));
   const columnPx = Math.max(1, (answer.resolutionUs / (view.toUs - view.fromUs)) * plot.widthPx);
+  // One path per level colour: few state changes however many columns.
+  const paths = LEVEL_ORDER.map(() => new Path2D());
   for (const [column, counts] of columns) {
     const total = counts.reduce((a, b) => a + b, 0);
     const barHeight = Math.max(2, (Math.log1p(total) / Math.log1p(max)) * height);
@@ -206,12 +217,15 @@ export function drawLogs(context: CanvasRenderingContext2D, scene: TimelineScene
       const n = counts[level]!;
       if (n === 0) continue;
       const h = Math.max(1, (n / total) * barHeight);
-      context.fillStyle = levelColor(theme, LEVEL_ORDER[level]!);
-      context.fillRect(x, bottom - h, columnPx, h);
+      paths[level]!.rect(x, bottom - h, columnPx, h);
       bottom -= h;
     }
     drawn++;
   }
+  paths.forEach((path, level) => {
+    context.fillStyle = levelColor(theme, LEVEL_ORDER[level]!);
+    context.fill(path);
+  });
   return drawn;
 }
 
