@@ -128,6 +128,12 @@ describe.skipIf(skipReason !== null)('the timeline', () => {
       await page.keyboard.type('wasd');
       await waitIdle(page);
       expect(await viewWindow(page)).toEqual(beforeTyping);
+
+      // The search box highlights matching slices on the timeline too (name or file).
+      await page.getByTestId('flame-search').fill('renderTable');
+      await waitIdle(page);
+      await expect.poll(async () => Number(await timeline.getAttribute('data-search-matches'))).toBeGreaterThan(0);
+      await page.screenshot({ path: artifactPath('timeline-search-dark.png') });
     } finally {
       await page.close();
     }

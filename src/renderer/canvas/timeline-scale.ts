@@ -97,7 +97,7 @@ export function needsFetch(view: TimeRange, plot: Plot, loaded: Loaded | null): 
   if (!loaded) return true;
   const needUs = (view.toUs - view.fromUs) / Math.max(1, plot.widthPx);
   if (view.fromUs < loaded.range.fromUs || view.toUs > loaded.range.toUs) return true;
-  return needUs < loaded.resolutionUs / 1.5 || needUs > loaded.resolutionUs * 4;
+  return needUs < loaded.resolutionUs / 1.5 || needUs > loaded.resolutionUs * 2.5;
 }
 
 /** The window to ask for: the view plus one view width each side, at the view's pixel density. */

@@ -83,6 +83,9 @@ describe('the view window', () => {
     expect(needsFetch(panBy(view, 0.5, null), plot, loaded)).toBe(false);
     expect(needsFetch(panBy(view, 1.5, null), plot, loaded)).toBe(true);
     expect(needsFetch(zoomAround(view, 0.5, 500_000, null), plot, loaded)).toBe(true);
+    // Zoomed out far enough that most of the loaded detail would be drawn into shared pixels.
+    expect(needsFetch({ fromUs: -900_000, toUs: 1_900_000 }, plot, loaded)).toBe(true);
+    expect(needsFetch({ fromUs: -100_000, toUs: 1_100_000 }, plot, loaded)).toBe(false);
   });
 });
 

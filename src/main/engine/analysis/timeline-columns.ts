@@ -17,12 +17,15 @@ export interface EventColumns {
   name: Int32Array;
   names: string[];
   longestUs: number;
+  /** Highest row id read, for reading only newer rows next time. */
+  lastId: number;
 }
 
 export interface LogColumns {
   timeUs: Float64Array;
   /** Index into LOG_LEVELS. */
   level: Uint8Array;
+  lastId: number;
 }
 
 export interface SpanColumns {
@@ -38,50 +41,105 @@ export interface SessionColumns {
   spans: SpanColumns;
 }
 
-export function readEventColumns(db: Db, sessionId: string): EventColumns {
-  const rows = db
-    .prepare(`SELECT thread_id, kind, ts_us, dur_us, name FROM trace_events WHERE session_id = ? ORDER BY ts_us`)
-    .raw()
-    .all(sessionId) as [number, TraceEventKind, number, number | null, string][];
+/**
+ * The session's trace events as columns sorted by time. With `previous`, only rows stored since
+ * it was read are fetched (ids only grow) and merged in by time: a recording session's columns
+ * grow by what a tick added rather than being read whole every few seconds.
+ */
+export function readEventColumns(db: Db, sessionId: string, previous: EventColumns | null = null): EventColumns {
+  const fields = `id, thread_id, kind, ts_us, dur_us, name`;
+  // The unary + keeps SQLite on the rowid range for the newest rows instead of the session's whole index.
+  const rows = (
+    previous
+      ? db.prepare(`SELECT ${fields} FROM trace_events WHERE id > ? AND +session_id = ?`).raw().all(previous.lastId, sessionId)
+      : db.prepare(`SELECT ${fields} FROM trace_events WHERE session_id = ? ORDER BY ts_us`).raw().all(sessionId)
+  ) as [number, number, TraceEventKind, number, number | null, string][];
+  if (previous && rows.length === 0) return previous;
+  if (previous) rows.sort((x, y) => x[3] - y[3]);
   const n = rows.length;
-  const columns: EventColumns = {
+  const names = previous ? [...previous.names] : [];
+  const nameIndex = new Map(names.map((name, i) => [name, i]));
+  const kindIndex = new Map(EVENT_KINDS.map((kind, i) => [kind, i]));
+  const fresh: EventColumns = {
     threadId: new Int32Array(n),
     kind: new Uint8Array(n),
     startUs: new Float64Array(n),
     endUs: new Float64Array(n),
     name: new Int32Array(n),
-    names: [],
-    longestUs: 0,
+    names,
+    longestUs: previous?.longestUs ?? 0,
+    lastId: previous?.lastId ?? 0,
   };
-  const nameIndex = new Map<string, number>();
-  const kindIndex = new Map(EVENT_KINDS.map((kind, i) => [kind, i]));
-  rows.forEach(([threadId, kind, tsUs, durUs, name], i) => {
+  rows.forEach(([id, threadId, kind, tsUs, durUs, name], i) => {
     let index = nameIndex.get(name);
     if (index === undefined) {
-      index = columns.names.length;
-      columns.names.push(name);
+      index = names.length;
+      names.push(name);
       nameIndex.set(name, index);
     }
-    columns.threadId[i] = threadId;
-    columns.kind[i] = kindIndex.get(kind) ?? EVENT_KINDS.length - 1;
-    columns.startUs[i] = tsUs;
-    columns.endUs[i] = tsUs + (durUs ?? 0);
-    columns.longestUs = Math.max(columns.longestUs, durUs ?? 0);
-    columns.name[i] = index;
+    fresh.threadId[i] = threadId;
+    fresh.kind[i] = kindIndex.get(kind) ?? EVENT_KINDS.length - 1;
+    fresh.startUs[i] = tsUs;
+    fresh.endUs[i] = tsUs + (durUs ?? 0);
+    fresh.longestUs = Math.max(fresh.longestUs, durUs ?? 0);
+    fresh.name[i] = index;
+    fresh.lastId = Math.max(fresh.lastId, id);
   });
-  return columns;
+  if (!previous) return fresh;
+  const order = mergedOrder(previous.startUs, fresh.startUs);
+  return {
+    threadId: pick(Int32Array, order, previous.threadId, fresh.threadId),
+    kind: pick(Uint8Array, order, previous.kind, fresh.kind),
+    startUs: pick(Float64Array, order, previous.startUs, fresh.startUs),
+    endUs: pick(Float64Array, order, previous.endUs, fresh.endUs),
+    name: pick(Int32Array, order, previous.name, fresh.name),
+    names,
+    longestUs: fresh.longestUs,
+    lastId: fresh.lastId,
+  };
 }
 
-export function readLogColumns(db: Db, sessionId: string): LogColumns {
-  const rows = db.prepare(`SELECT ts_us, level FROM logs WHERE session_id = ? ORDER BY ts_us`).raw().all(sessionId) as [number, LogLevel][];
+/** The session's logs (time and level) as columns sorted by time; incremental like readEventColumns. */
+export function readLogColumns(db: Db, sessionId: string, previous: LogColumns | null = null): LogColumns {
+  const rows = (
+    previous
+      ? db.prepare(`SELECT id, ts_us, level FROM logs WHERE id > ? AND +session_id = ?`).raw().all(previous.lastId, sessionId)
+      : db.prepare(`SELECT id, ts_us, level FROM logs WHERE session_id = ? ORDER BY ts_us`).raw().all(sessionId)
+  ) as [number, number, LogLevel][];
+  if (previous && rows.length === 0) return previous;
+  if (previous) rows.sort((x, y) => x[1] - y[1]);
   const levelIndex = new Map(LOG_LEVELS.map((level, i) => [level, i]));
   const timeUs = new Float64Array(rows.length);
   const level = new Uint8Array(rows.length);
-  rows.forEach(([t, l], i) => {
+  let lastId = previous?.lastId ?? 0;
+  rows.forEach(([id, t, l], i) => {
     timeUs[i] = t;
     level[i] = levelIndex.get(l) ?? 2;
+    lastId = Math.max(lastId, id);
   });
-  return { timeUs, level };
+  if (!previous) return { timeUs, level, lastId };
+  const order = mergedOrder(previous.timeUs, timeUs);
+  return { timeUs: pick(Float64Array, order, previous.timeUs, timeUs), level: pick(Uint8Array, order, previous.level, level), lastId };
+}
+
+/** Merge order of two ascending arrays: entry k >= 0 takes a[k], a negative one takes b[-k - 1]. */
+export function mergedOrder(a: Float64Array, b: Float64Array): Int32Array {
+  const order = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < order.length; k++) order[k] = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? i++ : -(j++) - 1;
+  return order;
+}
+
+type TypedArray = Int32Array | Uint8Array | Float64Array;
+
+function pick<T extends TypedArray>(Kind: { new (length: number): T }, order: Int32Array, a: T, b: T): T {
+  const out = new Kind(order.length);
+  for (let k = 0; k < order.length; k++) {
+    const at = order[k]!;
+    out[k] = at >= 0 ? a[at]! : b[-at - 1]!;
+  }
+  return out;
 }
 
 export function readSpanColumns(db: Db, sessionId: string): SpanColumns {
@@ -101,8 +159,13 @@ export function readSpanColumns(db: Db, sessionId: string): SpanColumns {
   return { spans, startUs, longestUs };
 }
 
-export function readSessionColumns(db: Db, sessionId: string): SessionColumns {
-  return { events: readEventColumns(db, sessionId), logs: readLogColumns(db, sessionId), spans: readSpanColumns(db, sessionId) };
+/** Reads a session's columns, or brings `previous` up to date with what was stored since. */
+export function readSessionColumns(db: Db, sessionId: string, previous: SessionColumns | null = null): SessionColumns {
+  let spans = previous?.spans ?? null;
+  // Spans have no growing id: read them again only when their count changed.
+  const spanCount = (db.prepare(`SELECT COUNT(*) AS n FROM spans WHERE session_id = ?`).get(sessionId) as { n: number }).n;
+  if (!spans || spans.spans.length !== spanCount) spans = readSpanColumns(db, sessionId);
+  return { events: readEventColumns(db, sessionId, previous?.events ?? null), logs: readLogColumns(db, sessionId, previous?.logs ?? null), spans };
 }
 
 /** Index of the first ascending value past `value` (or at it, unless `strictly`); length when none. */

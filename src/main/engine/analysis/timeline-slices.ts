@@ -181,8 +181,9 @@ export class ThreadSliceBuilder {
   private push(depth: number, startUs: number, endUs: number, fn: number, merged: number): void {
     const out = this.out;
     out.depth.push(depth);
-    out.startUs.push(startUs);
-    out.endUs.push(endUs);
+    // Whole microseconds: finer than any pixel, and half the bytes of a fractional epoch time.
+    out.startUs.push(Math.round(startUs));
+    out.endUs.push(Math.max(Math.round(endUs), Math.round(startUs) + 1));
     out.functionId.push(fn);
     out.merged.push(merged);
     if (depth + 1 > out.maxDepth) out.maxDepth = depth + 1;

@@ -11,14 +11,17 @@ import { capturesOfWindow, eventBuckets, logsOfWindow, sessionExtent, spansOfWin
 /** Wider windows are refused: an answer's size follows its pixel width. */
 export const MAX_TIMELINE_WIDTH_PX = 16_384;
 const CACHED_SESSIONS = 4;
+const CACHED_ANSWERS = 12;
 const HIDDEN_NAMES = new Set(['(idle)']);
 
 interface SessionTables {
   stacks: StackColumns;
   functions: TimelineFunction[];
   hidden: Set<number>;
-  /** Kept only once the session has ended; a recording one is read afresh. */
+  /** Read once; while the session records, grown by what was stored since. */
   columns: SessionColumns | null;
+  /** The columns were read after the session ended: nothing more will come. */
+  columnsFinal: boolean;
   extent: TimeRange | null;
 }
 
@@ -29,10 +32,26 @@ interface SessionTables {
  */
 export class TimelineQueries {
   private readonly tables = new Map<string, SessionTables>();
+  /** Recent answers about ended sessions: "show all" and returning to a window cost nothing twice. */
+  private readonly answers = new Map<string, TimelineAnswer>();
 
   constructor(private readonly store: Store) {}
 
   answer(session: SessionInfo, query: TimelineQuery): TimelineAnswer {
+    const ended = session.status !== 'recording';
+    const key = JSON.stringify([session.id, query.range.fromUs, query.range.toUs, Math.round(query.widthPx), query.threadIds ?? null]);
+    const known = ended ? this.answers.get(key) : undefined;
+    const found = known ?? this.compute(session, query);
+    if (ended) {
+      this.answers.delete(key);
+      this.answers.set(key, found);
+      while (this.answers.size > CACHED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    }
+    const functions = query.includeFunctions ? this.tablesOf(session.id, false).functions : null;
+    return { ...found, functions };
+  }
+
+  private compute(session: SessionInfo, query: TimelineQuery): TimelineAnswer {
     const { id: sessionId, intervalUs } = session;
     const ended = session.status !== 'recording';
     const { range } = query;
@@ -53,12 +72,12 @@ export class TimelineQueries {
     const chunks = this.store.cpu.chunks(sessionId, range);
     const slices = slicesOfChunks(chunks, tables.stacks, { range, resolutionUs, intervalUs, hiddenFunctions: tables.hidden }, wanted);
 
-    const columns = (ended ? tables.columns : null) ?? readSessionColumns(db, sessionId);
+    // An ended session's columns are final; a recording one's are brought up to date on each ask.
+    const columns = ended && tables.columns && tables.columnsFinal ? tables.columns : readSessionColumns(db, sessionId, tables.columns);
+    tables.columns = columns;
+    tables.columnsFinal = ended;
     const extent = (ended ? tables.extent : null) ?? sessionExtent(db, sessionId);
-    if (ended) {
-      tables.columns = columns;
-      tables.extent = extent;
-    }
+    if (ended) tables.extent = extent;
     const spans = spansOfWindow(columns.spans, window);
     const logs = logsOfWindow(db, sessionId, columns.logs, window);
     return {
@@ -66,7 +85,7 @@ export class TimelineQueries {
       resolutionUs,
       extent,
       functionCount: tables.functions.length,
-      functions: query.includeFunctions ? tables.functions : null,
+      functions: null,
       threads: this.store.threads.list(sessionId),
       slices,
       events: eventBuckets(columns.events, window, wanted),
@@ -83,6 +102,7 @@ export class TimelineQueries {
   /** A deleted session's tables must not outlive it. */
   forget(sessionId: string): void {
     this.tables.delete(sessionId);
+    for (const key of [...this.answers.keys()]) if (key.startsWith(JSON.stringify([sessionId]).slice(0, -1))) this.answers.delete(key);
   }
 
   private tablesOf(sessionId: string, reread: boolean): SessionTables {
@@ -100,7 +120,7 @@ export class TimelineQueries {
       if (f.url === '' && HIDDEN_NAMES.has(f.name)) hidden.add(f.id);
       functions[f.id] = { name: f.name || '(anonymous)', url: f.url, line: f.line + 1, kind: frameKind(f.url) };
     }
-    const fresh: SessionTables = { stacks, functions, hidden, columns: null, extent: null };
+    const fresh: SessionTables = { stacks, functions, hidden, columns: cached?.columns ?? null, columnsFinal: cached?.columnsFinal ?? false, extent: null };
     this.tables.delete(sessionId);
     this.tables.set(sessionId, fresh);
     while (this.tables.size > CACHED_SESSIONS) this.tables.delete(this.tables.keys().next().value!);

@@ -9,6 +9,7 @@ import { clampWindow, panBy, type Plot, windowAround, xToTime, zoomAround } from
 import { useFlameView } from '../../state/flame-view';
 import { markDrawn, markDrawPending } from '../../state/idle';
 import { useSelection } from '../../state/selection';
+import { useUi } from '../../state/ui';
 import { useElementSize } from '../common/use-element-size';
 import { useThemeVersion } from '../flame/use-theme-version';
 import { MetricLanes } from './MetricLanes';
@@ -88,6 +89,21 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
     if (windowState.sessionId !== session.id) useTimelineWindow.getState().show(session.id, clampWindow(answer.extent, answer.extent));
   }, [answer, session.id, windowState.sessionId]);
 
+  // While recording, a view that reaches the live edge follows it as the session grows.
+  const liveEdge = useRef<number | null>(null);
+  useEffect(() => {
+    const grown = answer?.extent;
+    if (!grown || session.status !== 'recording') return;
+    const before = liveEdge.current;
+    liveEdge.current = grown.toUs;
+    const now = useTimelineWindow.getState();
+    if (before === null || grown.toUs <= before || now.sessionId !== session.id || !now.view) return;
+    const shown = now.view;
+    if (shown.toUs < before - (shown.toUs - shown.fromUs) * 0.02) return;
+    const whole = shown.fromUs <= grown.fromUs + 1;
+    now.show(session.id, whole ? grown : { fromUs: shown.fromUs + (grown.toUs - shown.toUs), toUs: grown.toUs });
+  }, [answer, session.id, session.status]);
+
   const layout = useMemo(
     () => (answer ? layoutTimeline(answer, { collapsed: windowState.collapsed, expanded: windowState.expanded }, threadNames) : null),
     [answer, windowState.collapsed, windowState.expanded, threadNames],
@@ -136,6 +152,7 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
         if (root) {
           root.dataset.lastDrawMs = (performance.now() - began).toFixed(2);
           root.dataset.itemsDrawn = String(drawn);
+          root.dataset.searchMatches = matches ? String(matches.reduce((n, m) => n + m, 0)) : '';
           root.dataset.drawCount = String(Number(root.dataset.drawCount ?? '0') + 1);
         }
       }
@@ -209,12 +226,23 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
       return;
     }
     const target = hover?.target;
-    if (!target) return;
+    if (!target || !answer) return;
+    // An instant (a log line, a heap read) selects a few pixels either side: what the CPU did around it.
+    const around = (range: TimeRange): TimeRange => (range.toUs > range.fromUs ? range : { fromUs: range.fromUs - slopUs * 4, toUs: range.toUs + slopUs * 4 });
     if (target.kind === 'span') selection.selectSpan({ spanId: target.spanId, range: target.range });
     else if (target.kind === 'slice') {
       selection.setThread(target.threadId);
       selection.setRange(target.range);
-    } else if (target.range.toUs > target.range.fromUs) selection.setRange(target.range);
+    } else if (target.kind === 'log') {
+      // A log line written inside a span selects that span.
+      const log = answer.logs?.[target.index];
+      const span = log?.spanId ? answer.spans.find((one) => one.spanId === log.spanId) : undefined;
+      if (span) selection.selectSpan({ spanId: span.spanId, range: { fromUs: span.startUs, toUs: span.endUs } });
+      else selection.setRange(around(target.range));
+    } else if (target.kind === 'capture') {
+      selection.setRange(around(target.range));
+      if (answer.captures[target.index]?.kind === 'heap-snapshot') useUi.getState().showTab('snapshots');
+    } else selection.setRange(around(target.range));
   };
 
   const toggleHeader = (y: number) => {
