@@ -8,6 +8,8 @@ import type { RecordRequest, SignalName, TargetSpec } from '../shared/domain';
 import { ALL_SIGNALS } from '../shared/domain';
 import { ParallaxError, messageOf } from '../shared/errors';
 import { Engine } from './engine/engine';
+import { exportFormats, exportSession, isExportFormat } from './engine/interop/export';
+import { pushOtlp, pushPyroscope } from './engine/interop/push';
 import { startWebHost } from './host';
 import { formatProcesses, formatSessions, formatSpans, formatSummary } from './cli-format';
 
@@ -26,6 +28,12 @@ Commands:
   serve [--port N] [--store FILE] [--open]
                         Serve the window to a browser on 127.0.0.1; prints its URL.
   ps [--json]                           List local Node processes.
+  export SESSION --format FORMAT --out PATH [--store FILE]
+                        Write a session in a standard format; prints each file written.
+${Object.entries(exportFormats).map(([name, f]) => `                          ${name.padEnd(13)}${f.description}`).join('\n')}
+  push SESSION (--otlp URL | --pyroscope URL) [--store FILE]
+                        Send spans, logs and metrics to an OpenTelemetry collector (OTLP/HTTP protobuf to
+                        URL/v1/...), or CPU and heap profiles to Pyroscope (pprof to URL/ingest).
 
 The store is PARALLAX_STORE or the per-user store unless --store is given.`;
 
@@ -47,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest);
       case 'ps':
         return await ps(rest);
+      case 'export':
+        return await exportCommand(rest);
+      case 'push':
+        return await push(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -265,6 +277,58 @@ async function ps(args: string[]): Promise<number> {
   try {
     const list = await engine.listProcesses();
     process.stdout.write(values.json ? `${JSON.stringify(list, null, 2)}\n` : formatProcesses(list));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { format: { type: 'string' }, out: { type: 'string' }, store: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('export needs one SESSION id');
+  const format = values.format;
+  if (format === undefined || !isExportFormat(format)) {
+    throw new UsageError(`export wants --format ${Object.keys(exportFormats).join('|')}${format === undefined ? '' : `, got "${format}"`}`);
+  }
+  if (!values.out) throw new UsageError(`export wants --out ${exportFormats[format].out === 'file' ? 'FILE' : 'DIR'}`);
+  const engine = Engine.open({ storePath: values.store });
+  try {
+    for (const file of exportSession(engine.store, positionals[0]!, format, resolve(values.out))) {
+      process.stderr.write(`${file.detail}\n`);
+      process.stdout.write(`${file.path}\n`);
+    }
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function push(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { otlp: { type: 'string' }, pyroscope: { type: 'string' }, store: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('push needs one SESSION id');
+  if ((values.otlp === undefined) === (values.pyroscope === undefined)) throw new UsageError('push wants one of --otlp URL or --pyroscope URL');
+  const url = (values.otlp ?? values.pyroscope)!;
+  if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError(`push wants an http:// or https:// URL, got "${url}"`);
+  const engine = Engine.open({ storePath: values.store });
+  try {
+    const session = engine.store.sessions.get(positionals[0]!);
+    if (values.otlp !== undefined) {
+      for (const sent of await pushOtlp(engine.store, session.id, url)) {
+        process.stdout.write(`${sent.signal}: ${sent.items} in ${sent.requests} requests to ${sent.url}\n`);
+      }
+    } else {
+      const sent = await pushPyroscope(engine.store, session.id, url);
+      if (sent.length === 0) process.stdout.write('no CPU or heap samples to send\n');
+      for (const profile of sent) process.stdout.write(`${profile.kind}: ${profile.samples} samples to ${profile.url.split('?')[0]}\n`);
+    }
     return 0;
   } finally {
     await engine.close();

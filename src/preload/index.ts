@@ -28,6 +28,8 @@ const methodNames: Record<ApiMethod, true> = {
   diffSnapshots: true,
   getTraceEvents: true,
   getSpans: true,
+  getFunctionSpans: true,
+  getTimeline: true,
 };
 const eventNames: Record<ApiEventName, true> = { recording: true, sessionsChanged: true };
 

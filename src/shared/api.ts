@@ -2,6 +2,8 @@
 import type {
   AllocationTree,
   FlameTree,
+  FunctionKey,
+  FunctionSpan,
   HeapSnapshotInfo,
   SnapshotClass,
   SnapshotClassDiff,
@@ -18,6 +20,7 @@ import type {
   SessionSummary,
   TimeRange,
 } from './domain';
+import type { TimelineAnswer, TimelineQuery } from './timeline';
 
 /** Narrows a query to one thread, or to one span's time range on its thread. */
 export interface Scope {
@@ -43,6 +46,10 @@ export interface Api {
   diffSnapshots(beforeSnapshotId: number, afterSnapshotId: number): Promise<SnapshotClassDiff[]>;
   getTraceEvents(sessionId: string, query: TraceEventQuery): Promise<TraceEventRecord[]>;
   getSpans(sessionId: string, query: SpanQuery): Promise<SpanRecord[]>;
+  /** The spans in which a function was on the CPU stack most often (inside range), heaviest first. */
+  getFunctionSpans(sessionId: string, fn: FunctionKey, range?: TimeRange): Promise<FunctionSpan[]>;
+  /** Every track of the timeline for one window, sized by its pixel width rather than by records. */
+  getTimeline(sessionId: string, query: TimelineQuery): Promise<TimelineAnswer>;
   /** Attaches and starts recording; resolves with the new session's id once samples flow. */
   startRecording(request: RecordRequest): Promise<{ sessionId: string }>;
   stopRecording(sessionId: string): Promise<SessionInfo>;
@@ -110,6 +117,8 @@ const apiMethodSet: Record<ApiMethod, true> = {
   diffSnapshots: true,
   getTraceEvents: true,
   getSpans: true,
+  getFunctionSpans: true,
+  getTimeline: true,
   startRecording: true,
   stopRecording: true,
   deleteSession: true,

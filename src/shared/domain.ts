@@ -89,6 +89,8 @@ export interface FunctionTiming {
   line: number;
   selfMs: number;
   totalMs: number;
+  /** Where the running code was, when url and line come from a source map. */
+  generated?: SourcePosition;
 }
 
 export interface SessionSummary extends SessionInfo {
@@ -114,7 +116,8 @@ export interface TimeRange {
  * so a single forward pass visits parents before children.
  */
 export interface FlameTree {
-  functions: { name: string; url: string; line: number; column: number; kind: FrameKind }[];
+  /** url/line/column are the original source's where a source map resolved them; `generated` keeps the running code's. */
+  functions: { name: string; url: string; line: number; column: number; kind: FrameKind; generated?: SourcePosition }[];
   functionId: number[];
   parent: number[];
   selfUs: number[];
@@ -271,4 +274,35 @@ export interface RecordingProgress {
   counts: SessionCounts;
   statusDetail: string | null;
   notes: Record<string, string>;
+}
+
+/** A place in a script: 1-based line and column, as editors show them. */
+export interface SourcePosition {
+  url: string;
+  line: number;
+  column: number;
+}
+
+/** Names one function of a session's CPU profile by its running (generated) location. */
+export interface FunctionKey {
+  name: string;
+  url: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column; absent matches any column on the line. */
+  column?: number;
+}
+
+/** A span ranked by how often one function was on the CPU stack inside it. */
+export interface FunctionSpan {
+  /** cpuSampleCount is the span's samples (on its thread inside its range). */
+  span: SpanRecord;
+  /** Samples in the span with the function anywhere on the stack. */
+  samples: number;
+  /** Samples in the span with the function on top of the stack. */
+  selfSamples: number;
+  /** samples / span.cpuSampleCount. */
+  share: number;
+  /** samples × the sampling interval. */
+  estimatedMs: number;
 }

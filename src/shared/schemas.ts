@@ -69,6 +69,24 @@ const spanQuery = z
   .object({ range: timeRange.optional(), traceId: hexId(32).optional(), limit: z.number().int().min(1).max(1_000_000).optional() })
   .strict();
 
+const functionKey = z
+  .object({
+    name: z.string().max(10_000),
+    url: z.string().max(10_000),
+    line: z.number().int().min(0),
+    column: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+const timelineQuery = z
+  .object({
+    range: timeRange,
+    widthPx: z.number().int().min(1).max(16_384),
+    threadIds: z.array(z.number().int().min(0)).max(1000).optional(),
+    includeFunctions: z.boolean().optional(),
+  })
+  .strict();
+
 // JSON turns a skipped middle argument into null: read it as absent.
 const optionalRange = timeRange
   .nullable()
@@ -93,6 +111,8 @@ export const paramSchemas: Record<ApiMethod, z.ZodType<unknown[]>> = {
   diffSnapshots: z.tuple([snapshotId, snapshotId]),
   getTraceEvents: z.tuple([sessionId, traceEventQuery]),
   getSpans: z.tuple([sessionId, spanQuery]),
+  getFunctionSpans: z.union([z.tuple([sessionId, functionKey]), z.tuple([sessionId, functionKey, optionalRange])]),
+  getTimeline: z.tuple([sessionId, timelineQuery]),
   getMetrics: z.tuple([sessionId]),
   getLogs: z.tuple([sessionId, logQuery]),
   startRecording: z.tuple([recordRequest]),

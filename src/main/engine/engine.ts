@@ -4,6 +4,8 @@ import type { Api, ApiEvents, LogQuery, Scope, SpanQuery, TraceEventQuery } from
 import type {
   AllocationTree,
   FlameTree,
+  FunctionKey,
+  FunctionSpan,
   HeapSnapshotInfo,
   SnapshotClass,
   SnapshotClassDiff,
@@ -21,13 +23,19 @@ import type {
 } from '../../shared/domain';
 import { ParallaxError } from '../../shared/errors';
 import { type SampleWindow, allocationTreeForWindow, cpuSummariesForWindow, flameTreeForWindow } from './analysis/cpu-profile';
+import { functionSpans } from './analysis/function-spans';
+import { SourceMapResolver, sourceMappedFlameTree, sourceMappedTimings } from './analysis/source-mapped';
 import { countSamplesInSpans } from './analysis/span-samples';
+import { TimelineQueries } from './analysis/timeline';
 import { snapshotFolder } from './capture/heap';
+import { type ExportFileOptions, exportSessionFile } from './export-file';
+import { importSessionFile } from './import-file';
 import { listNodeProcesses } from './inspector/processes';
 import { Recording, type RecordingHooks } from './recorder';
 import { defaultStorePath } from './store/location';
 import { Store } from './store/store';
 import { TypedEmitter } from './typed-emitter';
+import type { TimelineAnswer, TimelineQuery } from '../../shared/timeline';
 
 export interface EngineOptions {
   /** SQLite file; defaults to the per-user store (defaultStorePath). */
@@ -37,15 +45,19 @@ export interface EngineOptions {
 }
 
 const TOP_FUNCTIONS = 20;
+const FUNCTION_SPANS = 20;
 
 export class Engine implements Api {
   readonly events = new TypedEmitter<ApiEvents>();
   private readonly recordings = new Map<string, Recording>();
+  private readonly timeline: TimelineQueries;
 
   private constructor(
     readonly store: Store,
     private readonly options: EngineOptions,
-  ) {}
+  ) {
+    this.timeline = new TimelineQueries(store);
+  }
 
   /** Opens the store and marks recordings left open by a crashed recorder as interrupted. */
   static open(options: EngineOptions = {}): Engine {
@@ -66,12 +78,13 @@ export class Engine implements Api {
     const session = this.store.sessions.get(sessionId);
     const window = this.windowOf(session.id, range, scope);
     const r = window.range;
+    const maps = SourceMapResolver.forSession(this.store, session.id);
     const listed = this.store.threads.list(session.id).filter((thread) => scope?.threadId === undefined || thread.id === scope.threadId);
     // One pass over the window's samples answers for every thread and for all of them.
     const cpu = cpuSummariesForWindow(this.store, session.id, session.intervalUs, TOP_FUNCTIONS, window, listed.map((t) => t.id));
     const threads: ThreadSummary[] = listed.map((thread) => {
       const summary = cpu.threads.get(thread.id) ?? { sampleCount: 0, topFunctions: [] };
-      return { ...thread, cpuSamples: summary.sampleCount, topFunctions: summary.topFunctions };
+      return { ...thread, cpuSamples: summary.sampleCount, topFunctions: sourceMappedTimings(summary.topFunctions, maps) };
     });
     const overall = cpu.overall;
     return {
@@ -85,14 +98,15 @@ export class Engine implements Api {
         gcEvents: this.store.traceEvents.count(session.id, r, 'gc'),
         spans: this.store.spans.count(session.id, r),
       },
-      topFunctions: overall.topFunctions,
+      topFunctions: sourceMappedTimings(overall.topFunctions, maps),
       threads,
     };
   }
 
   async getFlameTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<FlameTree> {
     const session = this.store.sessions.get(sessionId);
-    return flameTreeForWindow(this.store, session.id, session.intervalUs, this.windowOf(session.id, range, scope));
+    const tree = flameTreeForWindow(this.store, session.id, session.intervalUs, this.windowOf(session.id, range, scope));
+    return sourceMappedFlameTree(tree, SourceMapResolver.forSession(this.store, session.id));
   }
 
   async getAllocationTree(sessionId: string, range?: TimeRange, scope?: Scope): Promise<AllocationTree> {
@@ -138,6 +152,17 @@ export class Engine implements Api {
     const session = this.store.sessions.get(sessionId);
     checkRange(query.range);
     return countSamplesInSpans(this.store, session.id, this.store.spans.list(session.id, query));
+  }
+
+  async getFunctionSpans(sessionId: string, fn: FunctionKey, range?: TimeRange): Promise<FunctionSpan[]> {
+    const session = this.store.sessions.get(sessionId);
+    checkRange(range);
+    return functionSpans(this.store, session.id, session.intervalUs, fn, range, FUNCTION_SPANS);
+  }
+
+  async getTimeline(sessionId: string, query: TimelineQuery): Promise<TimelineAnswer> {
+    const session = this.store.sessions.get(sessionId);
+    return this.timeline.answer(session, query);
   }
 
   /** A range and thread for a question; a span scope narrows both to the span. */
@@ -202,12 +227,27 @@ export class Engine implements Api {
     }
     this.store.sessions.delete(session.id);
     this.store.metrics.forget(session.id);
+    this.timeline.forget(session.id);
     this.store.cpu.cache.forget(session.id);
     this.store.logs.forget(session.id);
     this.store.traceEvents.forget(session.id);
     // Heap snapshot files live beside the store, outside the database.
     rmSync(snapshotFolder(this.store.path, session.id), { recursive: true, force: true });
     this.events.emit('sessionsChanged', {});
+  }
+
+  /** Writes a session to `outPath` as `format` (see EXPORT_FORMATS); a running recording is refused. */
+  async exportSession(sessionId: string, format: string, outPath: string, options: ExportFileOptions = {}): Promise<{ bytes: number }> {
+    const session = this.store.sessions.get(sessionId);
+    if (this.recordings.has(session.id)) throw new ParallaxError('bad-request', 'Stop the recording before exporting its session');
+    return exportSessionFile(this.store, session.id, format, outPath, options);
+  }
+
+  /** Imports a file (a bundle, or any format import-file knows) as a new session. */
+  async importFile(path: string): Promise<{ sessionId: string }> {
+    const { sessionId } = await importSessionFile(this.store, path);
+    this.events.emit('sessionsChanged', {});
+    return { sessionId };
   }
 
   /** Stops every recording (saving what it has) and closes the store. */

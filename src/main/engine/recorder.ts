@@ -19,6 +19,7 @@ import { startThreadCaptures } from './capture/thread-captures';
 import { type ResolvedTarget, detachTarget, resolveTarget } from './inspector/attach';
 import { InspectorConnection } from './inspector/connection';
 import { type LaunchedTarget, launchTarget } from './inspector/launch';
+import { collectSourceMaps } from './capture/source-maps/collect-source-maps';
 import { SessionWriter } from './store/session-writer';
 import type { Store } from './store/store';
 import { MAIN_THREAD_ID } from './store/threads';
@@ -253,6 +254,13 @@ export class Recording {
     } catch (error) {
       status = 'failed';
       this.statusDetail = `Could not write to the store: ${messageOf(error)}`;
+    }
+    if (this.writer && status !== 'failed') {
+      try {
+        collectSourceMaps(this.store, this.sessionId);
+      } catch (error) {
+        this.statusDetail ??= `Source maps could not be stored: ${messageOf(error)}`;
+      }
     }
     // Our sessions go before the inspector we opened is closed: closing it under live sessions
     // is a path Node handles poorly.

@@ -24,20 +24,22 @@ export interface FlameDrawInput {
   matches: Uint8Array | null;
   hoverNode: number;
   theme: FlameTheme;
+  /** Receives each label text drawn, for tests and accessibility. */
+  labelsOut?: string[];
 }
 
 export function frameLabel(name: string): string {
   return name || '(anonymous)';
 }
 
-/** The label of a call-tree node: the root stands for the whole profile. */
+/** The label of a call-tree node: the root stands for the whole profile, unless it is a function's (a sandwich half). */
 export function nodeLabel(tree: { functions: { name: string }[]; functionId: number[] }, node: number): string {
-  if (node === 0) return 'all';
+  if (node === 0 && (tree.functionId[0] ?? -1) < 0) return 'all';
   return frameLabel(tree.functions[tree.functionId[node] ?? -1]?.name ?? '');
 }
 
 export function drawFlame(context: CanvasRenderingContext2D, input: FlameDrawInput): number {
-  const { index, layout, widthPx, heightPx, scrollTop, rowHeight, matches, hoverNode, theme } = input;
+  const { index, layout, widthPx, heightPx, scrollTop, rowHeight, matches, hoverNode, theme, labelsOut } = input;
   const { tree } = index;
   context.fillStyle = theme.background;
   context.fillRect(0, 0, widthPx, heightPx);
@@ -72,6 +74,7 @@ export function drawFlame(context: CanvasRenderingContext2D, input: FlameDrawInp
       if (label) {
         context.fillStyle = isMatch ? theme.text : theme.dimText;
         context.fillText(label, x + 4, y + rowHeight / 2);
+        labelsOut?.push(label);
       }
     }
     if (node === hoverNode) hoverRect = [x, y, innerWidth, rowHeight - 1];

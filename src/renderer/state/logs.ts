@@ -12,6 +12,8 @@ export interface LogQueryKey {
   range: TimeRange | null;
   threadId: number | null;
   spanId: string | null;
+  /** With a span selected: the logs that carry its id, or every log in its time range. */
+  spanLogs?: 'span' | 'range';
 }
 
 export interface LogsState {
@@ -38,7 +40,8 @@ function sameKey(a: LogQueryKey | null, b: LogQueryKey): boolean {
     a.range?.fromUs === b.range?.fromUs &&
     a.range?.toUs === b.range?.toUs &&
     a.threadId === b.threadId &&
-    a.spanId === b.spanId
+    a.spanId === b.spanId &&
+    (a.spanLogs ?? 'span') === (b.spanLogs ?? 'span')
   );
 }
 
@@ -65,9 +68,10 @@ export const useLogs = create<LogsState>((set, get) => ({
         offset: page * LOG_PAGE_SIZE,
         limit: LOG_PAGE_SIZE,
         ...(key.text ? { text: key.text } : {}),
-        // A span's logs are those that carry its id, wherever their clock put them.
-        ...(key.range && !key.spanId ? { range: key.range } : {}),
-        ...(key.spanId ? { spanId: key.spanId } : key.threadId !== null ? { threadId: key.threadId } : {}),
+        // A span's logs are those that carry its id, wherever their clock put them; or, when asked,
+        // everything logged during its range.
+        ...(key.range && (!key.spanId || key.spanLogs === 'range') ? { range: key.range } : {}),
+        ...(key.spanId && key.spanLogs !== 'range' ? { spanId: key.spanId } : !key.spanId && key.threadId !== null ? { threadId: key.threadId } : {}),
       };
       api
         .getLogs(key.sessionId, query)

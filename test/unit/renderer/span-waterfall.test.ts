@@ -82,6 +82,7 @@ describe('span waterfall layout', () => {
     ];
     expect(concurrentSpans(all[0]!, all).map((s) => s.spanId)).toEqual(['req2']);
     expect(concurrentSpans(all[1]!, all).map((s) => s.spanId)).toEqual([]);
-    expect(concurrentSpans(span('nothread', null, 0, 5_000, { thread: null }), all)).toEqual([]);
+    // A span with no thread takes every thread's samples in its range: every overlapping span shares them.
+    expect(concurrentSpans(span('nothread', null, 0, 5_000, { thread: null }), all).map((s) => s.spanId)).toEqual(['req1', 'db1', 'req2', 'req3', 'later']);
   });
 });

@@ -169,8 +169,16 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, key)
   ) WITHOUT ROWID;
   `,
-  // 3: reserved for the links branch (merged separately); kept empty here so numbers line up.
-  ``,
+  // 3: source maps of the scripts a session's CPU profile ran, so frames resolve to original sources.
+  `
+  CREATE TABLE source_maps (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    map_url TEXT NOT NULL,
+    map_json TEXT NOT NULL,
+    PRIMARY KEY (session_id, url)
+  ) WITHOUT ROWID;
+  `,
   // 4: trace events by kind and time, so counts by kind (GC in a window) read the index alone.
   `
   CREATE INDEX trace_events_by_kind ON trace_events(session_id, kind, ts_us);

@@ -67,6 +67,11 @@ export class SessionTable {
       .run(target.pid, target.nodeVersion, target.title, id);
   }
 
+  /** Sets what a session holds and its sampling interval once known (an import learns them as it reads). */
+  describe(id: string, signals: SignalName[], intervalUs: number): void {
+    this.db.prepare(`UPDATE sessions SET signals = ?, interval_us = ? WHERE id = ?`).run(JSON.stringify(signals), intervalUs, id);
+  }
+
   finish(id: string, status: SessionStatus, endedUs: number, detail: string | null): void {
     this.db
       .prepare(`UPDATE sessions SET status = ?, ended_us = ?, status_detail = ?, recorder_pid = NULL WHERE id = ?`)

@@ -6,6 +6,7 @@ import { HeapTable } from './heap';
 import { LogTable } from './logs';
 import { MetricTable } from './metrics';
 import { SessionTable } from './sessions';
+import { SourceMapTable } from './source-maps';
 import { SpanTable } from './spans';
 import { ThreadTable } from './threads';
 import { TraceEventTable } from './trace-events';
@@ -19,6 +20,7 @@ export class Store {
   readonly spans: SpanTable;
   readonly traceEvents: TraceEventTable;
   readonly heap: HeapTable;
+  readonly sourceMaps: SourceMapTable;
 
   private constructor(readonly db: Db, readonly path: string) {
     this.sessions = new SessionTable(db);
@@ -29,6 +31,7 @@ export class Store {
     this.spans = new SpanTable(db);
     this.traceEvents = new TraceEventTable(db);
     this.heap = new HeapTable(db);
+    this.sourceMaps = new SourceMapTable(db);
   }
 
   static open(path: string): Store {

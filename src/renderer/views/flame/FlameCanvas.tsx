@@ -30,9 +30,14 @@ export interface FlameCanvasProps {
   /** Names this canvas for the idle signal; one per mounted graph. */
   drawKey: string;
   testId: string;
+  /** Called with the clicked node, besides zooming to it. */
+  onSelectNode?(node: number): void;
 }
 
-export function FlameCanvas({ index, matches, view, drawKey, testId }: FlameCanvasProps) {
+/** Labels drawn, listed on the canvas for tests: the distinct texts, widest frames first. */
+const LABELS_LISTED = 120;
+
+export function FlameCanvas({ index, matches, view, drawKey, testId, onSelectNode }: FlameCanvasProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const size = useElementSize(scrollRef);
@@ -52,7 +57,9 @@ export function FlameCanvas({ index, matches, view, drawKey, testId }: FlameCanv
     const frame = requestAnimationFrame(() => {
       const context = prepareCanvas(canvas, size.width, size.height);
       if (context) {
+        const labels: string[] = [];
         const drawn = drawFlame(context, {
+          labelsOut: labels,
           index,
           layout,
           widthPx: size.width,
@@ -64,6 +71,7 @@ export function FlameCanvas({ index, matches, view, drawKey, testId }: FlameCanv
           theme: readTheme(),
         });
         canvas.dataset.framesDrawn = String(drawn);
+        canvas.dataset.labels = [...new Set(labels)].slice(0, LABELS_LISTED).join('\n');
         canvas.dataset.drawCount = String(Number(canvas.dataset.drawCount ?? '0') + 1);
       }
       markDrawn(drawKey);
@@ -100,7 +108,9 @@ export function FlameCanvas({ index, matches, view, drawKey, testId }: FlameCanv
           onMouseLeave={() => setHover(null)}
           onClick={(event) => {
             const hit = nodeAt(event.clientX, event.clientY);
-            if (hit) zoomTo(hit.node);
+            if (!hit) return;
+            zoomTo(hit.node);
+            onSelectNode?.(hit.node);
           }}
           style={{ cursor: hover ? 'pointer' : 'default' }}
         />

@@ -1,4 +1,4 @@
-// The CPU flame graph of the selected session, range, thread or span.
+// The CPU views of the selected session, range, thread or span: merged flame graph, sandwich, bottom-up.
 import { useMemo, type RefObject } from 'react';
 import { cpuWeights } from '../../canvas/flame-weights';
 import { formatCount } from '../../format/units';
@@ -7,7 +7,12 @@ import { valueOf } from '../../state/loadable';
 import { useSelection } from '../../state/selection';
 import { useSessionData } from '../../state/session-data';
 import { PanelEmpty } from '../common/PanelState';
+import { BottomUpTable } from './BottomUpTable';
+import { functionKeyOf } from './call-views';
+import { FlameModeSwitch } from './FlameModeSwitch';
 import { FlamePanel } from './FlamePanel';
+import { SandwichView } from './SandwichView';
+import { SpanSamplesNote } from './SpanSamplesNote';
 
 function emptyText(range: boolean, threadId: number | null, spanId: string | null): { title: string; detail: string } {
   if (spanId) return { title: 'No CPU samples inside this span', detail: 'The span was too short for the sampling interval, or it ran on a thread that was not profiled.' };
@@ -19,6 +24,8 @@ function emptyText(range: boolean, threadId: number | null, spanId: string | nul
 export function FlameGraph({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const flame = useSessionData((state) => state.flame);
   const load = useSessionData((state) => state.load);
+  const mode = useFlameView((state) => state.mode);
+  const setFocus = useFlameView((state) => state.setFocus);
   const { sessionId, range, threadId, spanId } = useSelection();
   const raw = valueOf(flame);
   const tree = useMemo(() => (raw ? cpuWeights(raw) : null), [raw]);
@@ -38,12 +45,25 @@ export function FlameGraph({ searchRef }: { searchRef: RefObject<HTMLInputElemen
       title={
         <>
           CPU
-          {raw && raw.sampleCount > 0 && <span className="panel-sub">{formatCount(raw.sampleCount)} samples</span>}
+          {raw && raw.sampleCount > 0 && <span className="panel-sub" data-testid="flame-sample-count">{formatCount(raw.sampleCount)} samples</span>}
         </>
       }
+      headExtra={<FlameModeSwitch view={useFlameView} />}
+      banner={<SpanSamplesNote />}
       loadingLabel="Loading CPU profile"
       empty={<PanelEmpty title={text.title}>{text.detail}</PanelEmpty>}
       onRetry={sessionId ? () => load({ sessionId, range, threadId, spanId }) : undefined}
+      onSelectNode={(index, node) => {
+        const fn = index.tree.functions[index.tree.functionId[node] ?? -1];
+        setFocus(node === 0 || !fn ? null : functionKeyOf(fn));
+      }}
+      alternate={
+        mode === 'sandwich'
+          ? (index, matches) => <SandwichView index={index} matches={matches} />
+          : mode === 'bottom-up'
+            ? (index, matches) => <BottomUpTable index={index} matches={matches} />
+            : undefined
+      }
     />
   );
 }

@@ -42,6 +42,14 @@ export interface FlamePanelProps {
   /** What to show when the tree has nothing in it. */
   empty: ReactNode;
   onRetry?: () => void;
+  /** Called with a clicked frame's node. */
+  onSelectNode?(index: FlameIndex, node: number): void;
+  /** Chrome beside the title (a view switch). */
+  headExtra?: ReactNode;
+  /** A line under the head, e.g. what the samples are and whether they are shared. */
+  banner?: ReactNode;
+  /** Shown instead of the flame canvas when there is a tree (another view of the same tree). */
+  alternate?: (index: FlameIndex, matches: Uint8Array | null) => ReactNode;
 }
 
 export function FlamePanel(props: FlamePanelProps) {
@@ -57,7 +65,18 @@ export function FlamePanel(props: FlamePanelProps) {
   if (status.state === 'error') body = <PanelError message={status.message} onRetry={props.onRetry} />;
   else if (!index) body = <PanelLoading label={props.loadingLabel} rows={6} />;
   else if (empty) body = props.empty;
-  else body = <FlameCanvas index={index} matches={matches} view={view} drawKey={props.drawKey} testId={props.canvasTestId} />;
+  else if (props.alternate) body = props.alternate(index, matches);
+  else
+    body = (
+      <FlameCanvas
+        index={index}
+        matches={matches}
+        view={view}
+        drawKey={props.drawKey}
+        testId={props.canvasTestId}
+        onSelectNode={props.onSelectNode ? (node) => props.onSelectNode!(index, node) : undefined}
+      />
+    );
 
   return (
     <section className="panel flame-panel" aria-label={props.label} data-testid={props.testId} data-state={empty ? 'empty' : status.state}>
@@ -66,8 +85,10 @@ export function FlamePanel(props: FlamePanelProps) {
           {props.title}
           {status.state === 'loading' && tree && <span className="panel-sub spinner-text">updating…</span>}
         </h2>
+        {props.headExtra}
         <FlameToolbar index={empty ? null : index} stats={stats} searchRef={props.searchRef} view={view} />
       </div>
+      {props.banner}
       <div className="panel-body flame-body">{body}</div>
     </section>
   );

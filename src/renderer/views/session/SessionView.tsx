@@ -16,6 +16,7 @@ import { FlameGraph } from '../flame/FlameGraph';
 import { LogsPanel } from '../logs/LogsPanel';
 import { MetricsPanel } from '../metrics/MetricsPanel';
 import { SnapshotsPanel } from '../snapshots/SnapshotsPanel';
+import { Timeline } from '../timeline/Timeline';
 import { SpansPanel } from '../spans/SpansPanel';
 import { SessionHeader } from './SessionHeader';
 import { SessionTabs, tabPanelId } from './SessionTabs';
@@ -48,6 +49,7 @@ export function SessionView({ searchRef, onOpenAttach }: { searchRef: RefObject<
   const list = useSessions((state) => state.list);
   const load = useSessionData((state) => state.load);
   const summary = valueOf(useSessionData((state) => state.summary));
+  const metrics = valueOf(useSessionData((state) => state.metrics));
   const progress = useSessions((state) => (sessionId ? state.progress[sessionId] : undefined));
   const tick = useLiveTick((state) => state.tick);
   const flameShare = useUi((state) => state.flameShare);
@@ -86,6 +88,9 @@ export function SessionView({ searchRef, onOpenAttach }: { searchRef: RefObject<
   return (
     <div className="session-view" data-testid="session-view" data-session-id={session.id}>
       <SessionHeader session={session} threads={threads ?? []} />
+      <div className="session-timeline">
+        <Timeline session={session} threadNames={threadNames} metrics={metrics} liveTick={tick} />
+      </div>
       <div className="session-split" ref={splitRef}>
         <div className="session-top" style={{ flexBasis: `${flameShare * 100}%` }}>
           <SessionTabs counts={counts} />

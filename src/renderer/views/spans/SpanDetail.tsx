@@ -33,10 +33,10 @@ export function SpanDetail({ span, concurrent, threadName }: { span: SpanRecord;
         <div><dt>Source</dt><dd>{span.source}</dd></div>
       </dl>
       <p className={concurrent > 0 ? 'span-overlap is-shared' : 'span-overlap'} data-testid="span-overlap" data-concurrent={concurrent}>
-        {span.thread === null
-          ? 'The span did not say which thread it ran on: the flame graph shows every thread in its time range.'
-          : concurrent > 0
-            ? `CPU samples in this range are shared with ${concurrent} overlapping ${concurrent === 1 ? 'span' : 'spans'} on the same thread.`
+        {concurrent > 0
+          ? `Shared: ${concurrent} other ${concurrent === 1 ? 'span' : 'spans'} ran at the same time${span.thread === null ? '' : ' on this thread'}, so the CPU of this span includes their work.`
+          : span.thread === null
+            ? 'No other span overlaps it. It did not say its thread: its CPU shows every thread in its time range.'
             : 'No other span overlaps it on its thread: its CPU samples are its own (and its children’s).'}
       </p>
       <div className="span-actions">

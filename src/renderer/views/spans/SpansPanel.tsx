@@ -1,5 +1,5 @@
 // The Spans tab: traces by start time, the chosen trace's waterfall, and the chosen span's detail.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionInfo, SpanRecord } from '../../../shared/domain';
 import { formatClock, formatCount, formatDurationMs } from '../../format/units';
 import { api } from '../../state/api';
@@ -48,6 +48,13 @@ export function SpansPanel({ session, threadNames }: { session: SessionInfo; thr
   const trace = traces.find((one) => one.traceId === traceId) ?? traces[0] ?? null;
   const concurrent = useMemo(() => (selectedSpan && spans ? concurrentSpans(selectedSpan, spans).length : 0), [selectedSpan, spans]);
 
+  const listRef = useRef<HTMLDivElement>(null);
+  const shownTrace = trace?.traceId ?? null;
+  // A trace chosen from elsewhere (a log's link) is brought into view in the list.
+  useEffect(() => {
+    if (shownTrace) listRef.current?.querySelector(`[data-trace-id="${shownTrace}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [shownTrace]);
+
   const onSelect = (span: SpanRecord) => {
     if (span.spanId === spanId) selectSpan(null);
     else selectSpan({ spanId: span.spanId, range: { fromUs: span.startUs, toUs: span.endUs } });
@@ -60,7 +67,7 @@ export function SpansPanel({ session, threadNames }: { session: SessionInfo; thr
   else
     body = (
       <div className="spans-split">
-        <div className="trace-list-pane">
+        <div className="trace-list-pane" ref={listRef}>
           <table className="data-table trace-list" data-testid="trace-list">
             <thead>
               <tr>

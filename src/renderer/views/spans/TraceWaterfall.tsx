@@ -1,5 +1,5 @@
 // One trace as a waterfall: spans nested by parent, bars on the trace's own time axis.
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { SpanRecord } from '../../../shared/domain';
 import { formatDurationMs } from '../../format/units';
 import { axisTicks, barOf, waterfallRows, type TraceGroup } from './span-waterfall';
@@ -13,8 +13,13 @@ export function TraceWaterfall({ trace, selectedSpanId, onSelect }: { trace: Tra
   const rows = useMemo(() => waterfallRows(trace.spans), [trace]);
   const axis = { fromUs: trace.startUs, toUs: Math.max(trace.endUs, trace.startUs + 1) };
   const ticks = axisTicks(axis, 5);
+  const ref = useRef<HTMLDivElement>(null);
+  // A span chosen elsewhere (a log's link, a function's spans) is brought into view.
+  useEffect(() => {
+    if (selectedSpanId) ref.current?.querySelector(`[data-span-id="${selectedSpanId}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selectedSpanId, trace]);
   return (
-    <div className="waterfall" role="tree" aria-label={`Spans of trace ${trace.traceId}`} data-testid="waterfall" data-trace-id={trace.traceId}>
+    <div className="waterfall" ref={ref} role="tree" aria-label={`Spans of trace ${trace.traceId}`} data-testid="waterfall" data-trace-id={trace.traceId}>
       <div className="waterfall-row waterfall-axis" aria-hidden="true">
         <span className="waterfall-name muted">Span</span>
         <span className="waterfall-track">

@@ -108,10 +108,10 @@ export function axisTicks(axis: TimeRange, maxTicks = 6): number[] {
 
 /**
  * Spans on the same thread whose time overlaps this one's, other than its own ancestors and
- * descendants: CPU samples in its range cannot be told apart from theirs.
+ * descendants: CPU samples in its range cannot be told apart from theirs. A span that did not
+ * say its thread takes the samples of every thread in its range, so any overlapping span shares.
  */
 export function concurrentSpans(span: SpanRecord, all: readonly SpanRecord[]): SpanRecord[] {
-  if (span.thread === null) return [];
   const byId = new Map(all.map((one) => [one.spanId, one]));
   const ancestors = new Set<string>();
   for (let at = span.parentSpanId, guard = 0; at !== null && guard < all.length; guard++) {
@@ -128,7 +128,7 @@ export function concurrentSpans(span: SpanRecord, all: readonly SpanRecord[]): S
   return all.filter(
     (one) =>
       one.spanId !== span.spanId &&
-      one.thread === span.thread &&
+      (span.thread === null || one.thread === null || one.thread === span.thread) &&
       one.startUs < span.endUs &&
       one.endUs > span.startUs &&
       !ancestors.has(one.spanId) &&

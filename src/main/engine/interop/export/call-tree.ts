@@ -1,0 +1,62 @@
+// The session's interned call tree (stack id -> parent and function) and its samples per thread,
+// as the exporters walk them. Stack 0 is the root; its frame is the synthetic "(root)".
+import type { CallFrameKey, SampleChunk } from '../../store/cpu-samples';
+import type { Store } from '../../store/store';
+
+export const ROOT_FRAME: CallFrameKey = { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 };
+
+export interface CallTree {
+  /** By function id; a hole reads as an unknown frame. */
+  functions: CallFrameKey[];
+  /** By stack id: parent stack id (-1 for the root or an unknown id) and function id. */
+  parent: Int32Array;
+  functionId: Int32Array;
+}
+
+export function sessionCallTree(store: Store, sessionId: string): CallTree {
+  const functions: CallFrameKey[] = [];
+  for (const f of store.cpu.functions(sessionId)) {
+    functions[f.id] = { functionName: f.name, url: f.url, lineNumber: f.line, columnNumber: f.col };
+  }
+  const { parent, functionId } = store.cpu.stacks(sessionId);
+  return { functions, parent, functionId };
+}
+
+/** The frame of a stack; the root (and any id outside the table) is "(root)". */
+export function frameOf(tree: CallTree, stackId: number): CallFrameKey {
+  if (stackId <= 0 || stackId >= tree.functionId.length) return ROOT_FRAME;
+  return tree.functions[tree.functionId[stackId]!] ?? { functionName: '(unknown)', url: '', lineNumber: -1, columnNumber: -1 };
+}
+
+/** Parent of a stack, or -1 at the root; ids outside the table hang off the root. */
+export function parentOf(tree: CallTree, stackId: number): number {
+  if (stackId <= 0) return -1;
+  if (stackId >= tree.parent.length) return 0;
+  const parent = tree.parent[stackId]!;
+  return parent < 0 || parent === stackId ? 0 : parent;
+}
+
+/** A thread's sample chunks in time order; a chunk whose columns differ in length is cut to the shorter. */
+export function* threadChunks(store: Store, sessionId: string, threadId: number): Generator<SampleChunk> {
+  for (const chunk of store.cpu.chunks(sessionId)) {
+    if (chunk.threadId !== threadId) continue;
+    const n = Math.min(chunk.timesUs.length, chunk.stackIds.length);
+    yield n === chunk.timesUs.length && n === chunk.stackIds.length
+      ? chunk
+      : { threadId, timesUs: chunk.timesUs.subarray(0, n), stackIds: chunk.stackIds.subarray(0, n) };
+  }
+}
+
+/**
+ * Sample times as whole microseconds that never go back (overlapping rotation hand-offs can
+ * interleave a few samples): a sample earlier than the one before is given the earlier's time.
+ */
+export class MonotonicClock {
+  private last = -Infinity;
+
+  next(timeUs: number): number {
+    const t = Math.round(timeUs);
+    this.last = Number.isFinite(t) ? Math.max(t, this.last) : this.last === -Infinity ? 0 : this.last;
+    return this.last;
+  }
+}

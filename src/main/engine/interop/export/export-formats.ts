@@ -1,0 +1,52 @@
+// The interop formats Parallax writes, by name: what each produces and the function that writes it.
+// `--out` is a file for single-file formats and a directory (created when missing) for the others.
+import { mkdirSync } from 'node:fs';
+import type { Store } from '../../store/store';
+import { writeChromeTrace } from './chrome-trace';
+import { type WrittenFile, writeCpuProfiles } from './cpuprofile';
+import { writeOtlpJson } from './otlp-json';
+import { writePprofProfiles } from './pprof';
+
+export interface ExportFormat {
+  /** What `--out` names and what lands there, for USAGE and errors. */
+  description: string;
+  out: 'file' | 'directory';
+  write(store: Store, sessionId: string, out: string): WrittenFile[];
+}
+
+export const exportFormats = {
+  cpuprofile: {
+    description: 'DIR/<thread id>-<thread name>.cpuprofile per sampled thread (DevTools, VS Code, speedscope)',
+    out: 'directory',
+    write: writeCpuProfiles,
+  },
+  'chrome-trace': {
+    description: 'FILE: Chrome trace JSON with samples, trace events, spans, logs and metrics (Perfetto, DevTools)',
+    out: 'file',
+    write: writeChromeTrace,
+  },
+  pprof: {
+    description: 'DIR/cpu.pb.gz and DIR/heap.pb.gz, gzipped pprof with span labels (Pyroscope, go tool pprof)',
+    out: 'directory',
+    write: writePprofProfiles,
+  },
+  'otlp-json': {
+    description: 'DIR/traces.json, logs.json, metrics.json: OTLP/JSON export requests (any OpenTelemetry backend)',
+    out: 'directory',
+    write: writeOtlpJson,
+  },
+} satisfies Record<string, ExportFormat>;
+
+export type ExportFormatName = keyof typeof exportFormats;
+
+export function isExportFormat(name: string): name is ExportFormatName {
+  return Object.hasOwn(exportFormats, name);
+}
+
+/** Writes a session in `format` to `out`; resolves the session id or prefix first (throws ParallaxError when unknown). */
+export function exportSession(store: Store, sessionIdOrPrefix: string, format: ExportFormatName, out: string): WrittenFile[] {
+  const session = store.sessions.get(sessionIdOrPrefix);
+  const spec: ExportFormat = exportFormats[format];
+  if (spec.out === 'directory') mkdirSync(out, { recursive: true });
+  return spec.write(store, session.id, out);
+}

@@ -1,0 +1,162 @@
+// What the exporters read from the store, one row at a time (iterators, never whole tables), so an
+// export of a long session holds a bounded amount. Rows keep the store's units (epoch µs).
+import type { LogLevel, MetricKind, SpanKind, ThreadInfo } from '../../../../shared/domain';
+import type { Store } from '../../store/store';
+
+export interface ExportSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: SpanKind;
+  startUs: number;
+  endUs: number;
+  statusCode: number;
+  statusMessage: string | null;
+  threadId: number | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface ExportLog {
+  timeUs: number;
+  level: LogLevel;
+  source: string;
+  text: string;
+  url: string | null;
+  line: number | null;
+  threadId: number;
+  severityNumber: number | null;
+  traceId: string | null;
+  spanId: string | null;
+  attributes: Record<string, unknown> | null;
+}
+
+export interface ExportSeries {
+  id: number;
+  name: string;
+  unit: string;
+  kind: MetricKind;
+  labels: Record<string, string>;
+  source: string;
+  threadId: number;
+}
+
+export interface ExportTraceEvent {
+  threadId: number;
+  timeUs: number;
+  durationUs: number | null;
+  ph: string;
+  cat: string;
+  name: string;
+  args: Record<string, unknown> | null;
+}
+
+/** Threads named in the threads table and threads that have samples but no row (named "thread N"). */
+export function sessionThreads(store: Store, sessionId: string): ThreadInfo[] {
+  const named = new Map(store.threads.list(sessionId).map((t) => [t.id, t]));
+  const sampled = store.db.prepare(`SELECT DISTINCT thread_id AS id FROM cpu_chunks WHERE session_id = ?`).all(sessionId) as { id: number }[];
+  for (const { id } of sampled) if (!named.has(id)) named.set(id, { id, name: id === 0 ? 'main' : `thread ${id}` });
+  return [...named.values()].sort((a, b) => a.id - b.id);
+}
+
+/** Distinct span resources, as stored (JSON text). */
+export function spanResources(store: Store, sessionId: string): string[] {
+  const rows = store.db.prepare(`SELECT DISTINCT resource FROM spans WHERE session_id = ? ORDER BY resource`).all(sessionId) as { resource: string }[];
+  return rows.map((r) => r.resource);
+}
+
+/** Spans by start time; only those with `resource` (stored JSON text) when given. */
+export function* spanRows(store: Store, sessionId: string, resource?: string): Generator<ExportSpan> {
+  const sql = `SELECT trace_id, span_id, parent_span_id, name, kind, start_us, end_us, status_code, status_message, thread_id, attributes
+    FROM spans WHERE session_id = ? ${resource === undefined ? '' : 'AND resource = ?'} ORDER BY start_us, span_id`;
+  const params = resource === undefined ? [sessionId] : [sessionId, resource];
+  for (const r of store.db.prepare(sql).iterate(...params) as Iterable<Record<string, unknown>>) {
+    yield {
+      traceId: r.trace_id as string,
+      spanId: r.span_id as string,
+      parentSpanId: (r.parent_span_id as string | null) ?? null,
+      name: r.name as string,
+      kind: r.kind as SpanKind,
+      startUs: r.start_us as number,
+      endUs: r.end_us as number,
+      statusCode: r.status_code as number,
+      statusMessage: (r.status_message as string | null) ?? null,
+      threadId: (r.thread_id as number | null) ?? null,
+      attributes: parseObject(r.attributes as string | null) ?? {},
+    };
+  }
+}
+
+export function* logRows(store: Store, sessionId: string): Generator<ExportLog> {
+  const rows = store.db
+    .prepare(
+      `SELECT ts_us, level, source, text, url, line, thread_id, severity_number, trace_id, span_id, attributes
+       FROM logs WHERE session_id = ? ORDER BY ts_us, id`,
+    )
+    .iterate(sessionId) as Iterable<Record<string, unknown>>;
+  for (const r of rows) {
+    yield {
+      timeUs: r.ts_us as number,
+      level: r.level as LogLevel,
+      source: r.source as string,
+      text: r.text as string,
+      url: (r.url as string | null) ?? null,
+      line: (r.line as number | null) ?? null,
+      threadId: r.thread_id as number,
+      severityNumber: (r.severity_number as number | null) ?? null,
+      traceId: (r.trace_id as string | null) ?? null,
+      spanId: (r.span_id as string | null) ?? null,
+      attributes: parseObject(r.attributes as string | null),
+    };
+  }
+}
+
+export function metricSeries(store: Store, sessionId: string): ExportSeries[] {
+  const rows = store.db
+    .prepare(`SELECT id, name, unit, kind, labels, source, thread_id FROM metric_series WHERE session_id = ? ORDER BY id`)
+    .all(sessionId) as { id: number; name: string; unit: string; kind: MetricKind; labels: string; source: string; thread_id: number }[];
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    unit: r.unit,
+    kind: r.kind,
+    labels: (parseObject(r.labels) ?? {}) as Record<string, string>,
+    source: r.source,
+    threadId: r.thread_id,
+  }));
+}
+
+/** Points of one series as [timeUs, value] pairs, by time. */
+export function metricPoints(store: Store, seriesId: number): Iterable<[number, number]> {
+  return store.db.prepare(`SELECT ts_us, value FROM metric_points WHERE series_id = ? ORDER BY ts_us`).raw().iterate(seriesId) as Iterable<
+    [number, number]
+  >;
+}
+
+export function* traceEventRows(store: Store, sessionId: string): Generator<ExportTraceEvent> {
+  const rows = store.db
+    .prepare(`SELECT thread_id, ts_us, dur_us, ph, cat, name, args FROM trace_events WHERE session_id = ? ORDER BY ts_us, id`)
+    .iterate(sessionId) as Iterable<Record<string, unknown>>;
+  for (const r of rows) {
+    yield {
+      threadId: r.thread_id as number,
+      timeUs: r.ts_us as number,
+      durationUs: (r.dur_us as number | null) ?? null,
+      ph: r.ph as string,
+      cat: r.cat as string,
+      name: r.name as string,
+      args: parseObject(r.args as string | null),
+    };
+  }
+}
+
+/** A stored JSON object column; anything else (absent, corrupt, not an object) reads as null. */
+function parseObject(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,135 @@
+// Which format a file holds, from its content (gzip already undone): the first JSON keys, or the
+// protobuf tag pprof starts with. The file name only breaks ties and words the refusal.
+import { type JsonScanHandler, JsonScanner } from '../../capture/heap/json-scanner';
+import { refuse } from './refusal';
+
+export type ForeignFormat = 'cpuprofile' | 'heapprofile' | 'heapsnapshot' | 'chrome-trace' | 'pprof' | 'otlp-json';
+
+export const FORMAT_NAMES: Record<ForeignFormat, string> = {
+  cpuprofile: 'V8 CPU profile (.cpuprofile)',
+  heapprofile: 'V8 sampling heap profile (.heapprofile)',
+  heapsnapshot: 'V8 heap snapshot (.heapsnapshot)',
+  'chrome-trace': 'Chrome trace (Trace Event JSON)',
+  pprof: 'pprof profile',
+  'otlp-json': 'OTLP JSON',
+};
+
+const EXPECTED: Record<ForeignFormat, string> = {
+  cpuprofile: 'expected a JSON object with nodes, samples and timeDeltas',
+  heapprofile: 'expected a JSON object with head and samples',
+  heapsnapshot: 'expected a JSON object with snapshot, nodes, edges and strings',
+  'chrome-trace': 'expected an array or an object with traceEvents',
+  pprof: 'expected a protobuf Profile message, gzipped or plain',
+  'otlp-json': 'expected a JSON object with resourceSpans, resourceLogs or resourceMetrics',
+};
+
+const NOT_RECOGNISED =
+  'not a format Parallax imports (expected a .cpuprofile, .heapprofile, .heapsnapshot, Chrome trace JSON, pprof or OTLP JSON file)';
+
+/** The format of a file whose (inflated) content starts with `head`; refuses with what it found. */
+export function sniffFormat(head: Buffer, fileName: string): ForeignFormat {
+  const hinted = formatOfName(fileName);
+  const first = firstNonSpace(head);
+  if (first === undefined) refuse('the file holds only white space');
+  if (first === 0x7b /* { */ || first === 0x5b /* [ */) {
+    const shape = jsonShape(head);
+    const found = formatOfShape(shape);
+    if (found) return found;
+    const what = describeShape(shape);
+    if (hinted && hinted !== 'pprof') refuse(`not a ${FORMAT_NAMES[hinted]} (${EXPECTED[hinted]}; ${what})`);
+    refuse(`${NOT_RECOGNISED}; ${what}`);
+  }
+  // pprof writes sample_type (field 1, length-delimited) first: tag byte 0x0a.
+  if (head[0] === 0x0a || hinted === 'pprof') return 'pprof';
+  const start = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  if (hinted) refuse(`not a ${FORMAT_NAMES[hinted]} (${EXPECTED[hinted]}; it starts with bytes ${start})`);
+  refuse(`${NOT_RECOGNISED}; it starts with bytes ${start}`);
+}
+
+function formatOfName(fileName: string): ForeignFormat | null {
+  const name = fileName.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.cpuprofile')) return 'cpuprofile';
+  if (name.endsWith('.heapprofile')) return 'heapprofile';
+  if (name.endsWith('.heapsnapshot')) return 'heapsnapshot';
+  if (/\.(pb|pprof|prof)$/.test(name)) return 'pprof';
+  if (/^node_trace\.\d+\.log$/.test(name) || /\.(json|trace)$/.test(name)) return 'chrome-trace';
+  return null;
+}
+
+interface JsonShape {
+  kind: 'object' | 'array';
+  /** Keys of the top-level object, or of the array's first element when it is an object. */
+  keys: string[];
+  firstElement: 'object' | 'array' | 'scalar' | null;
+}
+
+function formatOfShape(shape: JsonShape): ForeignFormat | null {
+  const has = (key: string): boolean => shape.keys.includes(key);
+  if (shape.kind === 'array') {
+    if (shape.firstElement === null) return 'chrome-trace';
+    return shape.firstElement === 'object' && (has('ph') || (has('name') && has('ts'))) ? 'chrome-trace' : null;
+  }
+  if (has('traceEvents')) return 'chrome-trace';
+  if (has('snapshot') && (has('nodes') || shape.keys[0] === 'snapshot')) return 'heapsnapshot';
+  if (has('head')) return 'heapprofile';
+  if (has('nodes') && (has('samples') || has('timeDeltas') || has('startTime') || shape.keys[0] === 'nodes')) return 'cpuprofile';
+  if (has('resourceSpans') || has('resourceLogs') || has('resourceMetrics')) return 'otlp-json';
+  return null;
+}
+
+function describeShape(shape: JsonShape): string {
+  if (shape.kind === 'array') {
+    if (shape.firstElement !== 'object') return `it is a JSON array of ${shape.firstElement === 'array' ? 'arrays' : 'plain values'}`;
+    return `it is a JSON array of objects with keys ${listKeys(shape.keys)}`;
+  }
+  return shape.keys.length === 0 ? 'it is an empty JSON object' : `it is a JSON object with keys ${listKeys(shape.keys)}`;
+}
+
+function listKeys(keys: string[]): string {
+  const shown = keys.slice(0, 6).map((k) => JSON.stringify(k.slice(0, 40)));
+  return shown.join(', ') + (keys.length > 6 ? ', ...' : '');
+}
+
+function firstNonSpace(head: Buffer): number | undefined {
+  for (const b of head) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
+  return undefined;
+}
+
+/** Reads the top-level keys (or the first element's keys) from as much of the document as `head` holds. */
+function jsonShape(head: Buffer): JsonShape {
+  const shape: JsonShape = { kind: 'object', keys: [], firstElement: null };
+  const scanner: JsonScanner = new JsonScanner(shapeReader(shape, (): number => scanner.depth), 256);
+  try {
+    scanner.write(head);
+  } catch {
+    // The head ends mid-value, or the file is not JSON past this point: the keys seen so far decide.
+  }
+  return shape;
+}
+
+function shapeReader(shape: JsonShape, depth: () => number): JsonScanHandler {
+  let elements = 0;
+  const keyDepth = (): number => (shape.kind === 'array' ? 2 : 1);
+  return {
+    open(kind) {
+      const d = depth();
+      if (d === 1) shape.kind = kind;
+      else if (d === 2 && shape.kind === 'array' && elements++ === 0) shape.firstElement = kind;
+    },
+    close() {},
+    key(name) {
+      if (depth() === keyDepth() && (shape.kind === 'object' || elements === 1) && shape.keys.length < 64) shape.keys.push(name);
+    },
+    wantsString: () => false,
+    string() {},
+    skippedString() {
+      if (depth() === 1 && shape.kind === 'array' && elements++ === 0) shape.firstElement = 'scalar';
+    },
+    number() {
+      if (depth() === 1 && shape.kind === 'array' && elements++ === 0) shape.firstElement = 'scalar';
+    },
+    literal() {
+      if (depth() === 1 && shape.kind === 'array' && elements++ === 0) shape.firstElement = 'scalar';
+    },
+  };
+}

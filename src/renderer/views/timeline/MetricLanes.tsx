@@ -1,0 +1,149 @@
+// Compact metric lanes under the tracks: uPlot charts on the timeline's x scale, one cursor, a brush that selects a range.
+import { useEffect, useMemo, useRef } from 'react';
+import uPlot from 'uplot';
+import type { MetricSeries, TimeRange } from '../../../shared/domain';
+import { themeColor } from '../../canvas/hidpi-canvas';
+import { HEADER_WIDTH } from '../../canvas/timeline-layout';
+import { formatMetricValue } from '../../format/units';
+import { useSelection } from '../../state/selection';
+import { alignSeries } from '../metrics/align-series';
+import { type ChartGroup, groupMetrics } from '../metrics/metric-groups';
+
+const LANE_HEIGHT = 30;
+/** Lanes shown; the metrics panel below has every chart. */
+const MAX_LANES = 3;
+const SYNC_KEY = 'parallax-timeline';
+const PALETTE = ['--series-1', '--series-2', '--series-3'];
+
+interface LaneProps {
+  group: ChartGroup;
+  widthPx: number;
+  view: TimeRange;
+  hoverUs: number | null;
+  themeVersion: number;
+}
+
+function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  const valueRef = useRef<HTMLSpanElement>(null);
+  const setRange = useSelection((state) => state.setRange);
+  const range = useSelection((state) => state.range);
+  const rangeRef = useRef(range);
+  const viewRef = useRef(view);
+  viewRef.current = view;
+  const series = useMemo(() => group.series.slice(0, PALETTE.length), [group]);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const aligned = alignSeries(series);
+    const band = themeColor('--range-band', 'rgba(78,156,255,0.16)');
+    const accent = themeColor('--accent', '#4e9cff');
+    const plot = new uPlot(
+      {
+        width: Math.max(50, widthPx),
+        height: LANE_HEIGHT,
+        padding: [2, 0, 2, 0],
+        legend: { show: false },
+        cursor: { sync: { key: SYNC_KEY }, drag: { x: true, y: false, setScale: false }, points: { size: 5 }, y: false },
+        scales: { x: { time: false, range: () => [viewRef.current.fromUs / 1e6, viewRef.current.toUs / 1e6] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        axes: [{ show: false }, { show: false }],
+        series: [{}, ...series.map((_one, i) => ({ stroke: themeColor(PALETTE[i]!, '#4e9cff'), width: 1.25, spanGaps: true, points: { show: false } }))],
+        hooks: {
+          setSelect: [
+            (u) => {
+              if (u.select.width < 3) return;
+              const fromS = u.posToVal(u.select.left, 'x');
+              const toS = u.posToVal(u.select.left + u.select.width, 'x');
+              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+              setRange({ fromUs: Math.round(fromS * 1e6), toUs: Math.round(toS * 1e6) });
+            },
+          ],
+          setCursor: [
+            (u) => {
+              const index = u.cursor.idx;
+              const values = u.data[1];
+              // Away from the lanes, the last value stands.
+              const value = index == null ? values?.[values.length - 1] : values?.[index];
+              if (valueRef.current) valueRef.current.textContent = formatMetricValue(value ?? null, group.unit);
+            },
+          ],
+          draw: [
+            (u) => {
+              const selected = rangeRef.current;
+              if (!selected) return;
+              const left = Math.max(u.bbox.left, u.valToPos(selected.fromUs / 1e6, 'x', true));
+              const right = Math.min(u.bbox.left + u.bbox.width, u.valToPos(selected.toUs / 1e6, 'x', true));
+              if (right <= left) return;
+              u.ctx.fillStyle = band;
+              u.ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
+              u.ctx.fillStyle = accent;
+              u.ctx.fillRect(left, u.bbox.top, 1, u.bbox.height);
+              u.ctx.fillRect(right - 1, u.bbox.top, 1, u.bbox.height);
+            },
+          ],
+        },
+      },
+      [aligned.xs, ...aligned.ys] as uPlot.AlignedData,
+      host,
+    );
+    plotRef.current = plot;
+    return () => {
+      plot.destroy();
+      plotRef.current = null;
+    };
+    // Width, view and range are applied below without rebuilding the chart.
+  }, [series, group.unit, themeVersion, setRange]);
+
+  useEffect(() => {
+    plotRef.current?.setSize({ width: Math.max(50, widthPx), height: LANE_HEIGHT });
+  }, [widthPx]);
+
+  useEffect(() => {
+    plotRef.current?.setScale('x', { min: view.fromUs / 1e6, max: view.toUs / 1e6 });
+  }, [view.fromUs, view.toUs]);
+
+  useEffect(() => {
+    rangeRef.current = range;
+    plotRef.current?.redraw(false);
+  }, [range]);
+
+  useEffect(() => {
+    const plot = plotRef.current;
+    if (!plot || hoverUs === null) return;
+    plot.setCursor({ left: plot.valToPos(hoverUs / 1e6, 'x'), top: LANE_HEIGHT / 2 });
+  }, [hoverUs]);
+
+  const latest = series[0]?.values.at(-1);
+  return (
+    <div className="timeline-lane" data-testid="timeline-lane" data-unit={group.unit}>
+      <div className="timeline-lane-head" style={{ width: HEADER_WIDTH }} title={group.title}>
+        <span className="timeline-lane-title">{group.title}</span>
+        <span className="timeline-lane-value mono" ref={valueRef}>
+          {latest === undefined ? '' : formatMetricValue(latest, group.unit)}
+        </span>
+      </div>
+      <div ref={hostRef} className="timeline-lane-plot" />
+    </div>
+  );
+}
+
+export function MetricLanes({ metrics, threadNames, widthPx, view, hoverUs, themeVersion }: {
+  metrics: MetricSeries[] | null;
+  threadNames: ReadonlyMap<number, string>;
+  widthPx: number;
+  view: TimeRange;
+  hoverUs: number | null;
+  themeVersion: number;
+}) {
+  const groups = useMemo(() => (metrics ? groupMetrics(metrics, threadNames).slice(0, MAX_LANES) : []), [metrics, threadNames]);
+  if (groups.length === 0) return null;
+  return (
+    <div className="timeline-lanes" data-testid="timeline-lanes">
+      {groups.map((group) => (
+        <Lane key={group.key} group={group} widthPx={widthPx - HEADER_WIDTH} view={view} hoverUs={hoverUs} themeVersion={themeVersion} />
+      ))}
+    </div>
+  );
+}

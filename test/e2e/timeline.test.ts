@@ -1,0 +1,146 @@
+// The timeline in the browser, on a real recording of a service that calls itself: drawn tracks,
+// a dragged range the flame graph follows, keyboard zoom and pan, Escape, hover, both themes.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe } from '../support/e2e-browser';
+import { tempStorePath } from '../support/store-files';
+
+const CLI = join(REPO_ROOT, 'bin/parallax.js');
+const TARGET = join(REPO_ROOT, 'test/fixtures/timeline-target.cjs');
+const IDLE_TIMEOUT_MS = 15_000;
+
+const skipReason = browserSkipReason();
+if (skipReason) console.warn(`Skipping the timeline browser tests: ${skipReason}`);
+
+function record(store: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'record', '--store', store, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const id = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && id) resolve(id);
+      else reject(new Error(`parallax record exited with ${code}: ${err.trim().split('\n').at(-1)}`));
+    });
+  });
+}
+
+async function waitIdle(page: Page): Promise<void> {
+  // A key press or drag schedules work a frame later: let it start before waiting for the end.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.waitForSelector('body[data-idle="true"]', { state: 'attached', timeout: IDLE_TIMEOUT_MS });
+}
+
+async function viewWindow(page: Page): Promise<{ fromUs: number; toUs: number }> {
+  const timeline = page.getByTestId('timeline');
+  return { fromUs: Number(await timeline.getAttribute('data-view-from-us')), toUs: Number(await timeline.getAttribute('data-view-to-us')) };
+}
+
+async function openSession(page: Page, url: string, sessionId: string): Promise<void> {
+  await page.goto(url);
+  await waitIdle(page);
+  await page.locator(`[data-testid=session-row][data-session-id="${sessionId}"]`).click();
+  await waitIdle(page);
+}
+
+describe.skipIf(skipReason !== null)('the timeline', () => {
+  const store = tempStorePath();
+  let sessionId = '';
+  let served: ServedParallax | null = null;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    sessionId = await record(store.path, ['--duration', '3', '--name', 'orders service', '--signals', 'cpu,logs,metrics,heap,trace,agent', '--', process.execPath, TARGET]);
+    served = await startServe(store.path);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    store.remove();
+  });
+
+  it('draws every track, selects a dragged range the flame graph follows, zooms and pans by key, clears on Escape', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    try {
+      await openSession(page, served!.url, sessionId);
+      const timeline = page.getByTestId('timeline');
+      await expect.poll(async () => Number(await timeline.getAttribute('data-items-drawn'))).toBeGreaterThan(50);
+      expect(Number(await timeline.getAttribute('data-last-draw-ms'))).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('timeline-lane').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: artifactPath('timeline-dark.png') });
+
+      const samples = async () => Number((await page.getByTestId('session-samples').textContent())?.replace(/[^\d]/g, '') ?? 'NaN');
+      const wholeSamples = await samples();
+      expect(wholeSamples).toBeGreaterThan(100);
+      const whole = await viewWindow(page);
+      const canvas = (await page.getByTestId('timeline-canvas').boundingBox())!;
+      // Drag across a fifth of the plot in the ruler: a range, not a click.
+      await page.mouse.move(canvas.x + 600, canvas.y + 12);
+      await page.mouse.down();
+      await page.mouse.move(canvas.x + 800, canvas.y + 12, { steps: 6 });
+      await page.mouse.up();
+      await waitIdle(page);
+      const chip = page.getByTestId('range-chip');
+      await expect.poll(() => chip.count()).toBe(1);
+      // The summary and flame graph follow the selection: some samples, fewer than the whole session.
+      const selectedSamples = await samples();
+      expect(selectedSamples).toBeGreaterThan(0);
+      expect(selectedSamples).toBeLessThan(wholeSamples * 0.5);
+      expect(Number(await page.getByTestId('flame-canvas').getAttribute('data-frames-drawn'))).toBeGreaterThan(0);
+
+      // Keyboard: the view window changes, the selection does not.
+      await timeline.focus();
+      await page.keyboard.press('w');
+      await page.keyboard.press('w');
+      await waitIdle(page);
+      const zoomed = await viewWindow(page);
+      expect(zoomed.toUs - zoomed.fromUs).toBeLessThan((whole.toUs - whole.fromUs) * 0.6);
+      await page.keyboard.press('d');
+      await waitIdle(page);
+      const panned = await viewWindow(page);
+      expect(panned.fromUs).toBeGreaterThan(zoomed.fromUs);
+      expect(panned.toUs - panned.fromUs).toBeCloseTo(zoomed.toUs - zoomed.fromUs, -2);
+      await expect.poll(() => chip.count()).toBe(1);
+
+      // Hover over the CPU track shows exact times.
+      await page.mouse.move(canvas.x + 700, canvas.y + 40);
+      await page.mouse.move(canvas.x + 702, canvas.y + 42);
+      const tooltip = page.getByTestId('timeline-tooltip');
+      await expect.poll(() => tooltip.count()).toBe(1);
+      expect(await tooltip.textContent()).toMatch(/Start.*End.*Duration/);
+      await page.screenshot({ path: artifactPath('timeline-zoomed-dark.png') });
+
+      // Escape clears the selection; typing in the search box does not zoom.
+      await timeline.focus();
+      await page.keyboard.press('Escape');
+      await waitIdle(page);
+      await expect.poll(() => chip.count()).toBe(0);
+      const beforeTyping = await viewWindow(page);
+      await page.keyboard.press('/');
+      await page.keyboard.type('wasd');
+      await waitIdle(page);
+      expect(await viewWindow(page)).toEqual(beforeTyping);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('looks right in the light theme too', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+    try {
+      await openSession(page, served!.url, sessionId);
+      await expect.poll(async () => Number(await page.getByTestId('timeline').getAttribute('data-items-drawn'))).toBeGreaterThan(50);
+      await page.screenshot({ path: artifactPath('timeline-light.png') });
+    } finally {
+      await page.close();
+    }
+  });
+});

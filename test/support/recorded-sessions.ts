@@ -1,0 +1,33 @@
+// Real recordings to bundle in tests: a launched scenario target with CPU, logs, stdout, metrics,
+// trace events and a heap snapshot; and the OpenTelemetry SDK fixture with spans and OTLP logs.
+import { resolve } from 'node:path';
+import type { Engine } from '../../src/main/engine/engine';
+import { waitFor } from './targets';
+
+const SCENARIO = resolve(__dirname, '../fixtures/scenario-target.cjs');
+const OTEL = resolve(__dirname, '../fixtures/otel-target.cjs');
+
+/** About two seconds of the scenario target, with every local signal and one heap snapshot. */
+export async function recordScenario(engine: Engine, durationSec = 2): Promise<string> {
+  const { sessionId } = await engine.startRecording({
+    target: { kind: 'launch', command: [process.execPath, SCENARIO, '--mark-every', '100'] },
+    signals: ['cpu', 'logs', 'metrics', 'trace', 'heap', 'stdout'],
+    intervalUs: 1000,
+    durationSec,
+  });
+  await waitFor('the first CPU samples', async () => (await engine.getSummary(sessionId)).counts.cpuSamples > 0, 15_000);
+  await engine.takeHeapSnapshot(sessionId);
+  const session = await engine.whenRecordingEnds(sessionId);
+  if (session.status !== 'completed') throw new Error(`The scenario recording ended ${session.status}: ${session.statusDetail ?? ''}`);
+  return sessionId;
+}
+
+/** The OpenTelemetry fixture, launched: OTLP spans, logs and metrics plus CPU samples. */
+export async function recordOtel(engine: Engine): Promise<string> {
+  const { sessionId } = await engine.startRecording({
+    target: { kind: 'launch', command: [process.execPath, OTEL, 'json'] },
+    signals: ['cpu', 'otlp', 'metrics', 'logs'],
+  });
+  await engine.whenRecordingEnds(sessionId);
+  return sessionId;
+}
