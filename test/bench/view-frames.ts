@@ -17,7 +17,7 @@ export interface ViewResult {
   /** Click on the session row to the window idle (every panel's first answer shown). */
   openToIdleMs: number;
   interactions: Record<string, FrameStats>;
-  /** Metric-chart brushes: mouse up to the window idle again with the new flame graph drawn. */
+  /** Metric-chart brushes (1%, 10%, 90% of the session): mouse up to the window idle again, the new answers drawn. */
   brushToIdleMs: number[];
   /** data-last-draw-ms of the timeline after each step, when the timeline exists. */
   timelineDrawMs: number[];
@@ -91,11 +91,12 @@ export async function benchParallaxView(browser: Browser, storePath: string, ses
           await page.mouse.move(chart.x + chart.width * from, chart.y + chart.height / 2);
           await page.mouse.down();
           await page.mouse.move(chart.x + chart.width * to, chart.y + chart.height / 2, { steps: 8 });
-          const before = await drawCount(page);
           const upMs = performance.now();
           await page.mouse.up();
-          await page.waitForFunction((n) => Number((document.querySelector('[data-testid="flame-canvas"]') as HTMLElement | null)?.dataset.drawCount ?? '0') > n, before, { timeout: WAIT_MS, polling: 'raf' });
+          // The flame panel reloads (and remounts its canvas): busy first, then idle with the answer drawn.
+          await page.waitForSelector('body[data-idle="false"]', { state: 'attached', timeout: STEP_MS }).catch(() => undefined);
           await waitIdle(page);
+          await page.waitForSelector('[data-testid="flame-graph"][data-state="ready"]', { state: 'attached', timeout: WAIT_MS });
           brushToIdleMs.push(performance.now() - upMs);
         }
       });
