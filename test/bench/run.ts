@@ -12,6 +12,7 @@ import { benchLogLines } from './log-lines';
 import { benchOtlpIngest } from './otlp-ingest';
 import { type ConfigResult, benchRecordingOverhead } from './recording-overhead';
 import { benchStoreIngest } from './store-ingest';
+import { benchScale, scaleSizesFromEnv } from './scale';
 import { formatCount, formatMs, formatPercent, formatRatio, formatTable } from './text-table';
 
 /** V8 delivers at most ~11k samples/s per target at 100 µs on this machine; the goal is 10 targets. */
@@ -67,7 +68,9 @@ async function main(): Promise<void> {
       progress(`${name}`);
       signals[name] = await bench();
     }
-    report(ingest, attach, overhead, idle, signals, {
+    // Scale: SCALE_FRACTION=0.01 for a quick run; speedscope on the same profile is its baseline.
+    const scale = await benchScale(dir, scaleSizesFromEnv(), progress);
+    report(ingest, attach, overhead, idle, signals, scale, {
       totalSec: (performance.now() - startedMs) / 1000,
       loadBefore,
       loadAfter: load(),
@@ -84,6 +87,7 @@ function report(
   overhead: ConfigResult[],
   idle: Awaited<ReturnType<typeof benchIdleCost>>,
   signals: Record<string, Record<string, number>>,
+  scale: { lines: string[]; figures: Record<string, number> },
   run: { totalSec: number; loadBefore: string; loadAfter: string },
 ): void {
   const out: string[] = [];
@@ -228,7 +232,8 @@ function report(
   for (const [name, values] of Object.entries(signals)) {
     out.push(formatTable([name, 'value'], Object.entries(values).map(([k, v]) => [k, Number.isInteger(v) ? formatCount(v) : v.toFixed(3)])));
   }
-  out.push('', JSON.stringify({ figures, absolute, signals }, null, 2));
+  out.push('', 'f) Scale', ...scale.lines);
+  out.push('', JSON.stringify({ figures, absolute, signals, scale: scale.figures }, null, 2));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -6,7 +6,7 @@ import type { TimeRange } from '../../src/shared/domain';
 import { Engine } from '../../src/main/engine/engine';
 import { median } from './statistics';
 
-export const SELECTION_CALLS = ['flame', 'summary', 'allocations', 'logs', 'spans', 'events', 'metrics'] as const;
+export const SELECTION_CALLS = ['flame', 'summary', 'allocations', 'logs', 'spans', 'events', 'metrics', 'timeline'] as const;
 export type SelectionCall = (typeof SELECTION_CALLS)[number];
 
 export interface SelectionCase {
@@ -34,6 +34,7 @@ export interface SelectionSession {
 const LOG_PAGE = 200;
 const SPAN_LIMIT = 2000;
 const EVENT_LIMIT = 5000;
+const TIMELINE_WIDTH_PX = 1400;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
@@ -51,8 +52,12 @@ async function askSelection(engine: Engine, sessionId: string, range: TimeRange 
   const spans = await timed(() => engine.getSpans(sessionId, { ...(range ? { range } : {}), limit: SPAN_LIMIT }));
   const events = await timed(() => engine.getTraceEvents(sessionId, { ...(range ? { range } : {}), ...(scope?.threadId !== undefined ? { threadId: scope.threadId } : {}), limit: EVENT_LIMIT }));
   const metrics = await timed(() => engine.getMetrics(sessionId));
+  // The timeline asks for its own window (the selection, or all of it) at the window's width.
+  const session = await engine.listSessions().then((all) => all.find((s) => s.id === sessionId)!);
+  const whole = { fromUs: session.startedAt, toUs: session.endedAt ?? session.startedAt + 1 };
+  const timeline = await timed(() => engine.getTimeline(sessionId, { range: range ?? whole, widthPx: TIMELINE_WIDTH_PX, ...(scope?.threadId !== undefined ? { threadIds: [scope.threadId] } : {}) }));
   return {
-    ms: { flame: flame.ms, summary: summary.ms, allocations: allocations.ms, logs: logs.ms, spans: spans.ms, events: events.ms, metrics: metrics.ms },
+    ms: { flame: flame.ms, summary: summary.ms, allocations: allocations.ms, logs: logs.ms, spans: spans.ms, events: events.ms, metrics: metrics.ms, timeline: timeline.ms },
     flameNodes: flame.value.parent.length,
   };
 }

@@ -73,12 +73,20 @@ function openSession(): { store: Store; writer: SessionWriter; append(chunks: nu
   return { store, writer, append };
 }
 
+/** Chunks straight from SQLite, not through the store's cache. */
+function rawChunks(store: Store, range?: { fromUs: number; toUs: number }): { threadId: number; timesUs: Float64Array; stackIds: Int32Array }[] {
+  const rows = store.db
+    .prepare(`SELECT thread_id, times, stacks FROM cpu_chunks WHERE session_id = 's' AND end_us >= ? AND start_us <= ? ORDER BY start_us`)
+    .all(range?.fromUs ?? -Infinity, range?.toUs ?? Infinity) as { thread_id: number; times: Buffer; stacks: Buffer }[];
+  return rows.map((r) => ({ threadId: r.thread_id, timesUs: new Float64Array(new Uint8Array(r.times).buffer), stackIds: new Int32Array(new Uint8Array(r.stacks).buffer) }));
+}
+
 /** The reference: every sample of the window read in time order, as before the chunk sums. */
 function referenceSelf(store: Store, range: { fromUs: number; toUs: number } | undefined, threadId: number | undefined): { selfUs: Map<number, number>; count: number } {
   const selfUs = new Map<number, number>();
   const previous = new Map<number, { time: number; stack: number }>();
   let count = 0;
-  for (const chunk of store.cpu.chunks('s', range)) {
+  for (const chunk of rawChunks(store, range)) {
     if (threadId !== undefined && chunk.threadId !== threadId) continue;
     let prev = previous.get(chunk.threadId);
     for (let i = 0; i < chunk.timesUs.length; i++) {
@@ -95,7 +103,7 @@ function referenceSelf(store: Store, range: { fromUs: number; toUs: number } | u
 }
 
 function windows(store: Store, rand: () => number): ({ fromUs: number; toUs: number } | undefined)[] {
-  const end = Math.max(...[...store.cpu.chunks('s')].map((c) => c.timesUs[c.timesUs.length - 1]!));
+  const end = Math.max(...rawChunks(store).map((c) => c.timesUs[c.timesUs.length - 1]!));
   const out: ({ fromUs: number; toUs: number } | undefined)[] = [undefined, { fromUs: T0, toUs: end }];
   for (let i = 0; i < 25; i++) {
     const a = T0 + rand() * (end - T0);
@@ -190,7 +198,7 @@ describe('windowed reads from memory', () => {
     const counted = countSamplesInSpans(store, 's', spans);
     for (const span of counted) {
       let want = 0;
-      for (const chunk of store.cpu.chunks('s')) {
+      for (const chunk of rawChunks(store)) {
         if (chunk.threadId !== (span.thread ?? 0)) continue;
         for (const t of chunk.timesUs) if (t >= span.startUs && t < span.endUs + 1 && t <= to) want++;
       }

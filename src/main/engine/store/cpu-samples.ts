@@ -122,30 +122,15 @@ export class CpuSampleTable {
     return { parent, functionId };
   }
 
-  /** Sample chunks overlapping [fromUs, toUs] (all when no range), in time order. */
+  /**
+   * Sample chunks overlapping [fromUs, toUs] (all when no range), in time order, decoded once and
+   * kept (see CpuSampleCache): read them, never write to them.
+   */
   *chunks(sessionId: string, range?: { fromUs: number; toUs: number }): Generator<SampleChunk> {
-    const rows = range
-      ? this.db
-          .prepare(
-            `SELECT thread_id, times, stacks FROM cpu_chunks WHERE session_id = ? AND end_us >= ? AND start_us <= ? ORDER BY start_us`,
-          )
-          .iterate(sessionId, range.fromUs, range.toUs)
-      : this.db
-          .prepare(`SELECT thread_id, times, stacks FROM cpu_chunks WHERE session_id = ? ORDER BY start_us`)
-          .iterate(sessionId);
-    for (const row of rows as Iterable<{ thread_id: number; times: Buffer; stacks: Buffer }>) {
-      yield {
-        threadId: row.thread_id,
-        timesUs: new Float64Array(copyAligned(row.times)),
-        stackIds: new Int32Array(copyAligned(row.stacks)),
-      };
+    for (const chunk of this.cache.session(sessionId).chunks) {
+      if (range && (chunk.endUs < range.fromUs || chunk.startUs > range.toUs)) continue;
+      const { timesUs, stackIds } = this.cache.samples(sessionId, chunk);
+      yield { threadId: chunk.threadId, timesUs, stackIds };
     }
   }
-}
-
-/** SQLite hands back Buffers at any byte offset; typed arrays need an aligned copy. */
-function copyAligned(buffer: Buffer): ArrayBuffer {
-  const copy = new ArrayBuffer(buffer.byteLength);
-  new Uint8Array(copy).set(buffer);
-  return copy;
 }
