@@ -8,6 +8,7 @@ import type { RecordRequest, SignalName, TargetSpec } from '../shared/domain';
 import { ALL_SIGNALS } from '../shared/domain';
 import { ParallaxError, messageOf } from '../shared/errors';
 import { Engine } from './engine/engine';
+import { exportFormatNames } from './engine/export-file';
 import { startWebHost } from './host';
 import { formatProcesses, formatSessions, formatSpans, formatSummary } from './cli-format';
 
@@ -26,6 +27,10 @@ Commands:
   serve [--port N] [--store FILE] [--open]
                         Serve the window to a browser on 127.0.0.1; prints its URL.
   ps [--json]                           List local Node processes.
+  export SESSION --format FORMAT --out FILE [--no-redact] [--store FILE]
+                        Write a session to a file. Formats: ${exportFormatNames().join(', ')}.
+                        Secrets (environment variables, auth headers, tokens) are redacted unless --no-redact.
+  import FILE [--store FILE]            Open a file (a .parallax bundle) as a new session; prints its id as the last line.
 
 The store is PARALLAX_STORE or the per-user store unless --store is given.`;
 
@@ -47,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
         return await serve(rest);
       case 'ps':
         return await ps(rest);
+      case 'export':
+        return await exportCommand(rest);
+      case 'import':
+        return await importCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -265,6 +274,43 @@ async function ps(args: string[]): Promise<number> {
   try {
     const list = await engine.listProcesses();
     process.stdout.write(values.json ? `${JSON.stringify(list, null, 2)}\n` : formatProcesses(list));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { format: { type: 'string' }, out: { type: 'string' }, 'no-redact': { type: 'boolean' }, store: { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('export needs one SESSION id');
+  const known = exportFormatNames();
+  if (values.format === undefined || !known.includes(values.format)) {
+    throw new UsageError(`export needs --format, one of: ${known.join(', ')}${values.format === undefined ? '' : ` (not "${values.format}")`}`);
+  }
+  if (!values.out) throw new UsageError('export needs --out FILE');
+  const engine = Engine.open({ storePath: values.store });
+  try {
+    const out = resolve(values.out);
+    const { bytes } = await engine.exportSession(positionals[0]!, values.format, out, { redact: !values['no-redact'] });
+    process.stderr.write(`Wrote ${out} (${bytes} bytes${values['no-redact'] ? ', not redacted' : ''}).\n`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { store: { type: 'string' } }, allowPositionals: true });
+  if (positionals.length !== 1) throw new UsageError('import needs one FILE');
+  const engine = Engine.open({ storePath: values.store });
+  try {
+    const { sessionId } = await engine.importFile(resolve(positionals[0]!));
+    process.stderr.write(`Imported ${positionals[0]} as session ${sessionId}.\n`);
+    process.stdout.write(`${sessionId}\n`);
     return 0;
   } finally {
     await engine.close();
