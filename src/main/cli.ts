@@ -252,7 +252,7 @@ async function serve(args: string[]): Promise<number> {
     throw new ParallaxError('not-found', 'The window is not built yet: run "npm run build" first');
   }
   const engine = Engine.open({ storePath: values.store });
-  const host = await startWebHost(engine, { port, rendererDir }).catch(async (error: unknown) => {
+  const host = await startWebHost(engine, { port, rendererDir, files: engine }).catch(async (error: unknown) => {
     await engine.close();
     throw error;
   });

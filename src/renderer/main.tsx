@@ -14,6 +14,7 @@ import './styles/logs.css';
 import './styles/signals.css';
 import './styles/spans.css';
 import './styles/attach.css';
+import './styles/session-files.css';
 import { connectEngineEvents } from './state/engine-events';
 import { initIdleSignal } from './state/idle';
 import { useSessions } from './state/sessions';
