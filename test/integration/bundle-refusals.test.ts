@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importBundle } from '../../src/main/engine/bundle';
 import { type Cell, ColumnKind, decodeBlock, encodeBlock } from '../../src/main/engine/bundle/columns';
 import { Engine } from '../../src/main/engine/engine';
 import { recordScenario } from '../support/recorded-sessions';
@@ -15,6 +16,7 @@ let valid: Buffer;
 let engine: Engine;
 let storePath: string;
 let workDir: string;
+let firstId: string;
 const removeAll: (() => void)[] = [];
 
 beforeAll(async () => {
@@ -35,7 +37,7 @@ beforeAll(async () => {
   engine = Engine.open({ storePath });
   // One session already there, which must survive every refusal untouched.
   writeFileSync(join(workDir, 'first.parallax'), valid);
-  await engine.importFile(join(workDir, 'first.parallax'));
+  firstId = (await engine.importFile(join(workDir, 'first.parallax'))).sessionId;
 }, 60_000);
 
 afterAll(async () => {
@@ -54,6 +56,9 @@ function storeState(): string {
 
 let counter = 0;
 /** Imports `bytes`; expects a refusal matching `message`, and the store unchanged. */
+/** Set by the streaming tests: import through the reader for bundles too large to read whole. */
+let streaming = false;
+
 async function expectRefused(bytes: Buffer, message: RegExp, extension = '.parallax'): Promise<string> {
   engine.store.db.pragma('wal_checkpoint(TRUNCATE)');
   const before = storeState();
@@ -61,7 +66,8 @@ async function expectRefused(bytes: Buffer, message: RegExp, extension = '.paral
   writeFileSync(file, bytes);
   let error: unknown = null;
   try {
-    await engine.importFile(file);
+    if (streaming) await importBundle(engine.store, file, { inMemoryBytes: 0 });
+    else await engine.importFile(file);
   } catch (e) {
     error = e;
   }
@@ -228,5 +234,27 @@ describe('bundle import refuses', () => {
       }),
       /unsafe file name/,
     );
+  });
+
+  it('the same way when a bundle is too large to read whole and streams from disk', async () => {
+    streaming = true;
+    try {
+      for (const offset of [17, Math.floor(valid.length / 2), valid.length - 1]) await expectRefused(valid.subarray(0, offset), /cannot be opened: it is truncated/);
+      const flipped = Buffer.from(valid);
+      flipped[Math.floor(valid.length / 3)] = flipped[Math.floor(valid.length / 3)]! ^ 1;
+      await expectRefused(flipped, /cannot be opened: it is damaged/);
+      const { manifest } = openBundle(valid);
+      const compressed = brotliCompressSync(Buffer.alloc(64 * 1024 * 1024), { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } });
+      await expectRefused(rebuildBundle({ payload: Buffer.alloc(1000), compressed, manifest }), /inflates beyond the size its manifest declares/);
+      await expectRefused(rebuildBundle({ payload: Buffer.alloc(1000), compressed: Buffer.from('not brotli at all'), manifest }), /compressed content is damaged/);
+    } finally {
+      streaming = false;
+    }
+    // And a whole bundle, heap snapshot included, streams in as well.
+    const file = join(workDir, 'streamed.parallax');
+    writeFileSync(file, valid);
+    const { sessionId } = await importBundle(engine.store, file, { inMemoryBytes: 0 });
+    expect((await engine.getSummary(sessionId)).counts).toEqual((await engine.getSummary(firstId)).counts);
+    expect(await engine.listHeapSnapshots(sessionId)).toHaveLength(1);
   });
 });

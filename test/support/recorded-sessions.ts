@@ -8,9 +8,9 @@ const SCENARIO = fileURLToPath(new URL('../fixtures/scenario-target.cjs', import
 const OTEL = fileURLToPath(new URL('../fixtures/otel-target.cjs', import.meta.url));
 
 /** About two seconds of the scenario target, with every local signal and one heap snapshot. */
-export async function recordScenario(engine: Engine, durationSec = 2, options: { heapSnapshot?: boolean } = {}): Promise<string> {
+export async function recordScenario(engine: Engine, durationSec = 2, options: { heapSnapshot?: boolean; args?: string[] } = {}): Promise<string> {
   const { sessionId } = await engine.startRecording({
-    target: { kind: 'launch', command: [process.execPath, SCENARIO, '--mark-every', '100'] },
+    target: { kind: 'launch', command: [process.execPath, SCENARIO, '--mark-every', '100', ...(options.args ?? [])] },
     signals: ['cpu', 'logs', 'metrics', 'trace', 'heap', 'stdout'],
     intervalUs: 1000,
     durationSec,

@@ -16,7 +16,7 @@ interface Importer {
   importFile(store: Store, file: string): Promise<{ sessionId: string }>;
 }
 
-const IMPORTERS: readonly Importer[] = [{ label: 'Parallax bundle (.parallax)', recognises: (head, file) => startsWithBundleMagic(head) || file.toLowerCase().endsWith('.parallax'), importFile: importBundle }];
+const IMPORTERS: readonly Importer[] = [{ label: 'Parallax bundle (.parallax)', recognises: (head, file) => startsWithBundleMagic(head) || file.toLowerCase().endsWith('.parallax'), importFile: (store, file) => importBundle(store, file) }];
 
 /** Imports `file` as a new session; refuses files of no known format with a message naming the known ones. */
 export async function importSessionFile(store: Store, file: string): Promise<{ sessionId: string; format: string }> {

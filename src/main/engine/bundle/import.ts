@@ -34,11 +34,16 @@ export interface BundleImportResult {
   manifest: BundleManifest;
 }
 
+export interface BundleImportOptions {
+  /** Bundles up to this size are read whole (default 32 MiB); larger ones stream from disk. */
+  inMemoryBytes?: number;
+}
+
 /** Imports `file` into `store`; on any refusal throws one ParallaxError and changes nothing. */
-export async function importBundle(store: Store, file: string): Promise<BundleImportResult> {
+export async function importBundle(store: Store, file: string, options: BundleImportOptions = {}): Promise<BundleImportResult> {
   const staging = join(`${store.path}.snapshots`, `.import-${randomUUID()}`);
   try {
-    return await importChecked(store, file, staging);
+    return await importChecked(store, file, staging, options.inMemoryBytes ?? IN_MEMORY_BYTES);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     if (error instanceof BundleContentError) throw new ParallaxError('bad-request', `${basename(file)} cannot be opened: ${error.message}`);
@@ -60,9 +65,9 @@ interface BundleSource {
 /** Bundles up to this size are read in one go and inflated synchronously under a hard output cap. */
 const IN_MEMORY_BYTES = 32 * 1024 * 1024;
 
-async function openSource(file: string): Promise<BundleSource> {
+async function openSource(file: string, inMemoryBytes: number): Promise<BundleSource> {
   const size = (await stat(file)).size;
-  if (size <= IN_MEMORY_BYTES) {
+  if (size <= inMemoryBytes) {
     const bytes = await readFile(file);
     return {
       size: bytes.length,
@@ -106,8 +111,8 @@ function inflateFromFile(file: string, start: number, length: number): AsyncIter
   return source.pipe(inflate);
 }
 
-async function importChecked(store: Store, file: string, staging: string): Promise<BundleImportResult> {
-  const source = await openSource(file);
+async function importChecked(store: Store, file: string, staging: string, inMemoryBytes: number): Promise<BundleImportResult> {
+  const source = await openSource(file, inMemoryBytes);
   const size = source.size;
   let manifest: BundleManifest;
   let payload: { start: number; bytes: number };
