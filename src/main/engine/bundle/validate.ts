@@ -125,6 +125,15 @@ function checkSessionColumn(table: CheckedTable, sessionId: string): void {
 function checkUniqueKey(table: CheckedTable, columns: StoreColumn[]): void {
   const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => table.names.indexOf(c.name));
   if (key.length === 0 || key.some((i) => i < 0)) return;
+  if (key.length === 1) {
+    // One-column keys (row ids) compare as values: no string per row.
+    const seenValues = new Set<Cell>();
+    for (const v of cells(table, table.names[key[0]!]!)) {
+      if (seenValues.has(v)) fail(`table ${table.spec.name} holds a key twice`);
+      seenValues.add(v);
+    }
+    return;
+  }
   const seen = new Set<string>();
   for (const block of table.blocks) {
     for (let r = 0; r < block.rowCount; r++) {
