@@ -8,7 +8,7 @@ import type { RecordRequest, SignalName, TargetSpec } from '../shared/domain';
 import { ALL_SIGNALS } from '../shared/domain';
 import { ParallaxError, messageOf } from '../shared/errors';
 import { Engine } from './engine/engine';
-import { exportFormats, exportSession, isExportFormat } from './engine/interop/export';
+import { EXPORT_FORMATS, exportFormatNames } from './engine/export-file';
 import { pushOtlp, pushPyroscope } from './engine/interop/push';
 import { startWebHost } from './host';
 import { formatProcesses, formatSessions, formatSpans, formatSummary } from './cli-format';
@@ -28,9 +28,13 @@ Commands:
   serve [--port N] [--store FILE] [--open]
                         Serve the window to a browser on 127.0.0.1; prints its URL.
   ps [--json]                           List local Node processes.
-  export SESSION --format FORMAT --out PATH [--store FILE]
-                        Write a session in a standard format; prints each file written.
-${Object.entries(exportFormats).map(([name, f]) => `                          ${name.padEnd(13)}${f.description}`).join('\n')}
+  export SESSION --format FORMAT --out PATH [--no-redact] [--store FILE]
+                        Write a session to a file or folder; prints each file written. Formats:
+${Object.entries(EXPORT_FORMATS).map(([name, f]) => `                          ${name.padEnd(13)}${f.description}`).join('\n')}
+                        Bundles redact secrets (environment variables, auth headers, tokens) unless --no-redact.
+  import FILE [--store FILE]
+                        Open a file as a new session; prints its id as the last line. Opens .parallax
+                        bundles, .cpuprofile, .heapprofile, .heapsnapshot, Chrome trace JSON, pprof, OTLP JSON.
   push SESSION (--otlp URL | --pyroscope URL) [--store FILE]
                         Send spans, logs and metrics to an OpenTelemetry collector (OTLP/HTTP protobuf to
                         URL/v1/...), or CPU and heap profiles to Pyroscope (pprof to URL/ingest).
@@ -57,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
         return await ps(rest);
       case 'export':
         return await exportCommand(rest);
+      case 'import':
+        return await importCommand(rest);
       case 'push':
         return await push(rest);
       case undefined:
@@ -255,7 +261,7 @@ async function serve(args: string[]): Promise<number> {
     throw new ParallaxError('not-found', 'The window is not built yet: run "npm run build" first');
   }
   const engine = Engine.open({ storePath: values.store });
-  const host = await startWebHost(engine, { port, rendererDir }).catch(async (error: unknown) => {
+  const host = await startWebHost(engine, { port, rendererDir, files: engine }).catch(async (error: unknown) => {
     await engine.close();
     throw error;
   });
@@ -286,21 +292,35 @@ async function ps(args: string[]): Promise<number> {
 async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { format: { type: 'string' }, out: { type: 'string' }, store: { type: 'string' } },
+    options: { format: { type: 'string' }, out: { type: 'string' }, 'no-redact': { type: 'boolean' }, store: { type: 'string' } },
     allowPositionals: true,
   });
   if (positionals.length !== 1) throw new UsageError('export needs one SESSION id');
   const format = values.format;
-  if (format === undefined || !isExportFormat(format)) {
-    throw new UsageError(`export wants --format ${Object.keys(exportFormats).join('|')}${format === undefined ? '' : `, got "${format}"`}`);
+  if (format === undefined || !Object.hasOwn(EXPORT_FORMATS, format)) {
+    throw new UsageError(`export wants --format ${exportFormatNames().join('|')}${format === undefined ? '' : `, got "${format}"`}`);
   }
-  if (!values.out) throw new UsageError(`export wants --out ${exportFormats[format].out === 'file' ? 'FILE' : 'DIR'}`);
+  if (!values.out) throw new UsageError(`export wants --out ${EXPORT_FORMATS[format]!.out === 'file' ? 'FILE' : 'DIR'}`);
   const engine = Engine.open({ storePath: values.store });
   try {
-    for (const file of exportSession(engine.store, positionals[0]!, format, resolve(values.out))) {
-      process.stderr.write(`${file.detail}\n`);
+    for (const file of await engine.exportSession(positionals[0]!, format, resolve(values.out), { redact: !values['no-redact'] })) {
+      process.stderr.write(`Wrote ${file.path} (${file.bytes} bytes): ${file.detail}\n`);
       process.stdout.write(`${file.path}\n`);
     }
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { store: { type: 'string' } }, allowPositionals: true });
+  if (positionals.length !== 1) throw new UsageError('import needs one FILE');
+  const engine = Engine.open({ storePath: values.store });
+  try {
+    const { sessionId } = await engine.importFile(resolve(positionals[0]!));
+    process.stderr.write(`Imported ${positionals[0]} as session ${sessionId}.\n`);
+    process.stdout.write(`${sessionId}\n`);
     return 0;
   } finally {
     await engine.close();

@@ -8,6 +8,7 @@ import { messageOf } from '../shared/errors';
 import { Engine } from './engine/engine';
 import { CONTENT_SECURITY_POLICY } from './host/content-security-policy';
 import { serveApiOverIpc } from './ipc';
+import { serveSessionFilesOverIpc } from './ipc-files';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const preloadPath = join(here, '../preload/index.cjs');
@@ -99,7 +100,12 @@ async function main(): Promise<void> {
     app.exit(1);
     return;
   }
-  const stopIpc = serveApiOverIpc(engine, isTrustedRendererUrl);
+  const stopApiIpc = serveApiOverIpc(engine, isTrustedRendererUrl);
+  const stopFilesIpc = serveSessionFilesOverIpc(engine, isTrustedRendererUrl);
+  const stopIpc = (): void => {
+    stopApiIpc();
+    stopFilesIpc();
+  };
 
   // Closing the engine saves open recordings; quitting waits for it, whichever way quit starts.
   let closed = false;

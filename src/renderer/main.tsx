@@ -16,6 +16,7 @@ import './styles/signals.css';
 import './styles/spans.css';
 import './styles/attach.css';
 import './styles/timeline.css';
+import './styles/session-files.css';
 import { connectEngineEvents } from './state/engine-events';
 import { initIdleSignal } from './state/idle';
 import { useSessions } from './state/sessions';

@@ -89,8 +89,31 @@ export interface ApiEvents {
 export type ApiMethod = keyof Api;
 export type ApiEventName = keyof ApiEvents;
 
-/** What a face hands to the renderer: the Api plus a way to hear pushed events. */
-export interface ApiClient extends Api {
+/** Formats a session can be exported to from the window. */
+export type ExportFormat = 'bundle';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** Redact secrets (environment, auth headers, tokens); on unless the person opts out. */
+  redact: boolean;
+}
+
+/** A file the person picked or dropped on the window (a DOM File fits). */
+export type PickedFile = Blob & { readonly name: string };
+
+/**
+ * Moving sessions in and out as files. Each face does it its own way (the desktop shell with
+ * native dialogs, the web host over token-checked HTTP), so the renderer never sees a path.
+ */
+export interface SessionFiles {
+  /** Saves a session as a file: a save dialog on the desktop, a download in a browser. False when cancelled. */
+  exportSession(sessionId: string, request: ExportRequest): Promise<boolean>;
+  /** Opens a picked or dropped file as a new session; resolves with its id. */
+  importSessionFile(file: PickedFile): Promise<{ sessionId: string }>;
+}
+
+/** What a face hands to the renderer: the Api, session files, and a way to hear pushed events. */
+export interface ApiClient extends Api, SessionFiles {
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Engine } from '../../src/main/engine/engine';
 import { type AttachResult, benchAttachLatency } from './attach-latency';
 import { benchAgentOverhead } from './agent-overhead';
+import { benchBundle } from './bundle';
 import { benchHeapSnapshotMemory } from './heap-snapshot-memory';
 import { benchIdleCost } from './idle-cost';
 import { benchLogLines } from './log-lines';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       ['logLines', benchLogLines],
       ['heapSnapshot', benchHeapSnapshotMemory],
       ['agent', benchAgentOverhead],
+      ['bundle', benchBundle],
     ] as const) {
       progress(`${name}`);
       signals[name] = await bench();

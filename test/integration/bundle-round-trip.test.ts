@@ -7,6 +7,7 @@ import { snapshotFolder } from '../../src/main/engine/capture/heap';
 import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 import { recordOtel, recordScenario } from '../support/recorded-sessions';
 import { tempStorePath } from '../support/store-files';
+import { openBundle } from '../support/bundle-surgery';
 
 const cleanups = cleanupsAfterEach();
 
@@ -39,7 +40,8 @@ describe('session bundles', () => {
     const source = openTestEngine(cleanups);
     const sessionId = await recordScenario(source.engine);
     const file = bundlePath();
-    const { bytes } = await source.engine.exportSession(sessionId, 'bundle', file);
+    const [written] = await source.engine.exportSession(sessionId, 'bundle', file);
+    const bytes = written?.bytes;
     expect(statSync(file).size).toBe(bytes);
 
     const target = openTestEngine(cleanups);
@@ -73,5 +75,40 @@ describe('session bundles', () => {
     const before = await readable(source.engine, sessionId);
     expect((before as { spans: unknown[] }).spans).toHaveLength(2);
     expect(await readable(target.engine, imported)).toEqual(before);
+  });
+
+  it('redact secrets from the command line and the logs by default, list what they redacted, and keep them with redaction off', async () => {
+    const source = openTestEngine(cleanups);
+    const secret = 's3cr3tvalue42';
+    const sessionId = await recordScenario(source.engine, 1.5, { heapSnapshot: false, args: [`--api-key=${secret}`, `DB_PASSWORD=${secret}`] });
+    const sourceLogs = await source.engine.getLogs(sessionId, { offset: 0, limit: 10_000 });
+    expect(sourceLogs.records.some((l) => l.text.includes(secret))).toBe(true);
+
+    const redacted = bundlePath();
+    await source.engine.exportSession(sessionId, 'bundle', redacted);
+    const { manifest, payload } = openBundle(readFileSync(redacted));
+    expect(payload.includes(Buffer.from(secret))).toBe(false);
+    expect(manifest.redaction.applied).toBe(true);
+    const places = manifest.redaction.counts.map((c) => `${c.kind} ${c.where}`);
+    expect(places).toContain('secret-key sessions.target_title');
+    expect(places).toContain('environment-variable sessions.target_title');
+    expect(places).toContain('secret-key logs.text');
+    expect(JSON.stringify(manifest)).not.toContain(secret);
+
+    const target = openTestEngine(cleanups);
+    const { sessionId: imported } = await target.engine.importFile(redacted);
+    const summary = await target.engine.getSummary(imported);
+    expect(summary.target.title).toContain('--api-key=[redacted]');
+    expect(summary.target.title).toContain('DB_PASSWORD=[redacted]');
+    const logs = await target.engine.getLogs(imported, { offset: 0, limit: 10_000 });
+    expect(logs.records.length).toBe(sourceLogs.records.length);
+    expect(logs.records.some((l) => l.text.includes(secret))).toBe(false);
+    expect(logs.records.some((l) => l.text.includes('[redacted]'))).toBe(true);
+
+    const kept = bundlePath();
+    await source.engine.exportSession(sessionId, 'bundle', kept, { redact: false });
+    expect(openBundle(readFileSync(kept)).manifest.redaction).toEqual({ applied: false, counts: [] });
+    const { sessionId: verbatim } = await target.engine.importFile(kept);
+    expect((await target.engine.getLogs(verbatim, { offset: 0, limit: 10_000 })).records.some((l) => l.text.includes(secret))).toBe(true);
   });
 });

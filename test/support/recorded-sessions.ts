@@ -1,22 +1,22 @@
 // Real recordings to bundle in tests: a launched scenario target with CPU, logs, stdout, metrics,
 // trace events and a heap snapshot; and the OpenTelemetry SDK fixture with spans and OTLP logs.
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Engine } from '../../src/main/engine/engine';
 import { waitFor } from './targets';
 
-const SCENARIO = resolve(__dirname, '../fixtures/scenario-target.cjs');
-const OTEL = resolve(__dirname, '../fixtures/otel-target.cjs');
+const SCENARIO = fileURLToPath(new URL('../fixtures/scenario-target.cjs', import.meta.url));
+const OTEL = fileURLToPath(new URL('../fixtures/otel-target.cjs', import.meta.url));
 
 /** About two seconds of the scenario target, with every local signal and one heap snapshot. */
-export async function recordScenario(engine: Engine, durationSec = 2): Promise<string> {
+export async function recordScenario(engine: Engine, durationSec = 2, options: { heapSnapshot?: boolean; args?: string[] } = {}): Promise<string> {
   const { sessionId } = await engine.startRecording({
-    target: { kind: 'launch', command: [process.execPath, SCENARIO, '--mark-every', '100'] },
+    target: { kind: 'launch', command: [process.execPath, SCENARIO, '--mark-every', '100', ...(options.args ?? [])] },
     signals: ['cpu', 'logs', 'metrics', 'trace', 'heap', 'stdout'],
     intervalUs: 1000,
     durationSec,
   });
   await waitFor('the first CPU samples', async () => (await engine.getSummary(sessionId)).counts.cpuSamples > 0, 15_000);
-  await engine.takeHeapSnapshot(sessionId);
+  if (options.heapSnapshot !== false) await engine.takeHeapSnapshot(sessionId);
   const session = await engine.whenRecordingEnds(sessionId);
   if (session.status !== 'completed') throw new Error(`The scenario recording ended ${session.status}: ${session.statusDetail ?? ''}`);
   return sessionId;

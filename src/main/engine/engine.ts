@@ -29,6 +29,7 @@ import { countSamplesInSpans } from './analysis/span-samples';
 import { TimelineQueries } from './analysis/timeline';
 import { snapshotFolder } from './capture/heap';
 import { type ExportFileOptions, exportSessionFile } from './export-file';
+import type { WrittenFile } from './interop/export';
 import { importSessionFile } from './import-file';
 import { listNodeProcesses } from './inspector/processes';
 import { Recording, type RecordingHooks } from './recorder';
@@ -238,7 +239,7 @@ export class Engine implements Api {
   }
 
   /** Writes a session to `outPath` as `format` (see EXPORT_FORMATS); a running recording is refused. */
-  async exportSession(sessionId: string, format: string, outPath: string, options: ExportFileOptions = {}): Promise<{ bytes: number }> {
+  async exportSession(sessionId: string, format: string, outPath: string, options: ExportFileOptions = {}): Promise<WrittenFile[]> {
     const session = this.store.sessions.get(sessionId);
     if (this.recordings.has(session.id)) throw new ParallaxError('bad-request', 'Stop the recording before exporting its session');
     return exportSessionFile(this.store, session.id, format, outPath, options);

@@ -1,7 +1,9 @@
-// Writes a session to a file in a chosen format. Each format is one entry of EXPORT_FORMATS
-// (interop formats such as cpuprofile, chrome-trace, pprof and otlp-json join here).
+// Writes a session in a chosen format. Each format is one entry of EXPORT_FORMATS: the bundle
+// (the whole session, for Parallax) and the interop formats other tools open.
+import { mkdirSync } from 'node:fs';
 import { ParallaxError } from '../../shared/errors';
 import { exportBundle } from './bundle';
+import { type ExportFormat, type WrittenFile, exportFormats } from './interop/export';
 import type { Store } from './store/store';
 
 export interface ExportFileOptions {
@@ -9,18 +11,42 @@ export interface ExportFileOptions {
   redact?: boolean;
 }
 
-type Exporter = (store: Store, sessionId: string, outPath: string, options: ExportFileOptions) => Promise<{ bytes: number }>;
+interface ExportFileFormat {
+  /** What `--out` names and what lands there, for usage text and errors. */
+  description: string;
+  out: 'file' | 'directory';
+  write(store: Store, sessionId: string, outPath: string, options: ExportFileOptions): Promise<WrittenFile[]>;
+}
 
-export const EXPORT_FORMATS: Readonly<Record<string, { extension: string; describe: string; write: Exporter }>> = {
-  bundle: { extension: '.parallax', describe: 'the whole session, to open in Parallax', write: exportBundle },
+function interop(format: ExportFormat): ExportFileFormat {
+  return {
+    description: format.description,
+    out: format.out,
+    write: async (store, sessionId, outPath) => {
+      if (format.out === 'directory') mkdirSync(outPath, { recursive: true });
+      return format.write(store, sessionId, outPath);
+    },
+  };
+}
+
+export const EXPORT_FORMATS: Readonly<Record<string, ExportFileFormat>> = {
+  bundle: {
+    description: 'FILE.parallax: the whole session, compressed and checksummed, to open in Parallax',
+    out: 'file',
+    write: async (store, sessionId, outPath, options) => {
+      const { bytes } = await exportBundle(store, sessionId, outPath, options);
+      return [{ path: outPath, bytes, detail: `bundle${options.redact === false ? ', not redacted' : ''}` }];
+    },
+  },
+  ...Object.fromEntries(Object.entries(exportFormats).map(([name, format]) => [name, interop(format)])),
 };
 
 export function exportFormatNames(): string[] {
   return Object.keys(EXPORT_FORMATS);
 }
 
-/** Exports `sessionId` (a full id) as `format` to `outPath`. */
-export async function exportSessionFile(store: Store, sessionId: string, format: string, outPath: string, options: ExportFileOptions = {}): Promise<{ bytes: number }> {
+/** Exports `sessionId` (a full id) as `format` to `outPath` (a file or a directory, per format). */
+export async function exportSessionFile(store: Store, sessionId: string, format: string, outPath: string, options: ExportFileOptions = {}): Promise<WrittenFile[]> {
   const exporter = Object.hasOwn(EXPORT_FORMATS, format) ? EXPORT_FORMATS[format] : undefined;
   if (!exporter) throw new ParallaxError('bad-request', `Unknown export format "${format}"; choose from ${exportFormatNames().join(', ')}`);
   return exporter.write(store, sessionId, outPath, options);

@@ -1,22 +1,13 @@
-// Opens a file someone hands Parallax: sniffs its first bytes and passes it to the importer of its
-// format. Bundles are the one format so far; other importers (.cpuprofile, Chrome trace, pprof,
-// OTLP) register here as entries of IMPORTERS.
+// Opens a file someone hands Parallax: a .parallax bundle goes to the bundle importer, anything
+// else to the interop importers (.cpuprofile, .heapprofile, .heapsnapshot, Chrome trace, pprof,
+// OTLP JSON), which sniff the content themselves and name what they found when they refuse.
 import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { ParallaxError, messageOf } from '../../shared/errors';
 import { importBundle, startsWithBundleMagic } from './bundle';
+import { FORMAT_NAMES, importForeignFile } from './interop/import';
 import type { Store } from './store/store';
 
 const SNIFF_BYTES = 64;
-
-interface Importer {
-  /** Name people know the format by, for messages. */
-  label: string;
-  recognises(head: Buffer, file: string): boolean;
-  importFile(store: Store, file: string): Promise<{ sessionId: string }>;
-}
-
-const IMPORTERS: readonly Importer[] = [{ label: 'Parallax bundle (.parallax)', recognises: (head) => startsWithBundleMagic(head), importFile: importBundle }];
 
 /** Imports `file` as a new session; refuses files of no known format with a message naming the known ones. */
 export async function importSessionFile(store: Store, file: string): Promise<{ sessionId: string; format: string }> {
@@ -33,10 +24,10 @@ export async function importSessionFile(store: Store, file: string): Promise<{ s
   } catch (error) {
     throw new ParallaxError('not-found', `Cannot read ${file}: ${messageOf(error)}`);
   }
-  const importer = IMPORTERS.find((i) => i.recognises(head, file));
-  if (!importer) {
-    throw new ParallaxError('bad-request', `${basename(file)} is not in a format Parallax can open; it opens: ${IMPORTERS.map((i) => i.label).join(', ')}`);
+  if (startsWithBundleMagic(head) || file.toLowerCase().endsWith('.parallax')) {
+    const { sessionId } = await importBundle(store, file);
+    return { sessionId, format: 'Parallax bundle (.parallax)' };
   }
-  const { sessionId } = await importer.importFile(store, file);
-  return { sessionId, format: importer.label };
+  const { sessionId, format } = await importForeignFile(store, file);
+  return { sessionId, format: FORMAT_NAMES[format] };
 }

@@ -16,6 +16,7 @@ import { ParallaxError, messageOf } from '../../shared/errors';
 import type { ApiWithEvents } from '../api-dispatch';
 import { createApiSocketServer } from './api-socket';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { type HostSessionFiles, handleFileRoute } from './file-routes';
 import {
   cookieValue,
   isAllowedHost,
@@ -43,6 +44,8 @@ export interface WebHostOptions {
   port?: number;
   /** The built renderer (out/renderer): index.html and assets/. */
   rendererDir: string;
+  /** Export and import of session files (/files/*); absent, those routes answer 404. */
+  files?: HostSessionFiles;
 }
 
 export interface WebHost {
@@ -75,6 +78,8 @@ export async function startWebHost(api: ApiWithEvents, options: WebHostOptions):
       sendPlain(res, 403, 'Forbidden: unexpected Host header.', SECURITY_HEADERS);
       return;
     }
+    const target = splitTarget(req.url);
+    if (await handleFileRoute(req, res, { ...target, port, token, files: options.files, headers: SECURITY_HEADERS })) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendPlain(res, 405, 'Method not allowed.', { ...SECURITY_HEADERS, Allow: 'GET, HEAD' });
       return;

@@ -1,6 +1,6 @@
 // ApiClient over the web host's WebSocket (/api?token=...): JSON requests, replies and pushed events.
 import { API_METHODS } from '../../shared/api';
-import type { Api, ApiClient, ApiEventName, ApiEvents, ApiMethod, WireRequest } from '../../shared/api';
+import type { Api, ApiClient, ApiEventName, ApiEvents, ApiMethod, SessionFiles, WireRequest } from '../../shared/api';
 import { ParallaxError, type ErrorCode } from '../../shared/errors';
 import { parseIncoming } from './wire-message';
 
@@ -36,7 +36,7 @@ export function apiSocketUrl(loc: Pick<Location, 'protocol' | 'host' | 'search'>
  * Opens the socket at once; calls made before it opens wait for it. When the socket closes every
  * pending and later call rejects, and onLost hears why (no reconnect: the host's token is per run).
  */
-export function createWebSocketClient(url: string, onLost: (reason: string) => void): ApiClient {
+export function createWebSocketClient(url: string, onLost: (reason: string) => void): Omit<ApiClient, keyof SessionFiles> {
   const socket = new WebSocket(url);
   const pending = new Map<number, Pending>();
   const listeners = new Map<ApiEventName, Set<Listener>>();

@@ -7,5 +7,7 @@ type AnyCall = (...params: unknown[]) => Promise<unknown>;
 
 export const api = {
   ...Object.fromEntries(API_METHODS.map((method) => [method, (...params: unknown[]) => trackWork((apiClient[method] as AnyCall)(...params))])),
+  exportSession: (sessionId, request) => trackWork(apiClient.exportSession(sessionId, request)),
+  importSessionFile: (file) => trackWork(apiClient.importSessionFile(file)),
   on: (event, listener) => apiClient.on(event, listener),
 } as ApiClient;

@@ -5,6 +5,7 @@ import { useUi } from '../state/ui';
 import { AttachView } from './attach/AttachView';
 import { ConnectionBanner } from './common/ConnectionBanner';
 import { SessionView } from './session/SessionView';
+import { FileDropZone } from './sessions/FileDropZone';
 import { SessionsList } from './sessions/SessionsList';
 
 function isTyping(target: EventTarget | null): boolean {
@@ -35,33 +36,35 @@ export function App() {
   }, [showView]);
 
   return (
-    <div className="app">
-      <ConnectionBanner />
-      <div className="app-body">
-        <nav className="sidebar" aria-label="Parallax">
-          <div className="brand">
-            <span className="brand-mark" aria-hidden="true" />
-            Parallax
-          </div>
-          <button
-            type="button"
-            className={`btn btn-primary attach-button${mainView === 'attach' ? ' is-active' : ''}`}
-            data-testid="open-attach"
-            aria-pressed={mainView === 'attach'}
-            onClick={() => showView(mainView === 'attach' ? 'session' : 'attach')}
-          >
-            <span aria-hidden="true">●</span> Attach &amp; record…
-          </button>
-          <SessionsList />
-        </nav>
-        <main className="main">
-          {mainView === 'attach' ? (
-            <AttachView onClose={() => showView('session')} />
-          ) : (
-            <SessionView searchRef={searchRef} onOpenAttach={() => showView('attach')} />
-          )}
-        </main>
+    <FileDropZone>
+      <div className="app">
+        <ConnectionBanner />
+        <div className="app-body">
+          <nav className="sidebar" aria-label="Parallax">
+            <div className="brand">
+              <span className="brand-mark" aria-hidden="true" />
+              Parallax
+            </div>
+            <button
+              type="button"
+              className={`btn btn-primary attach-button${mainView === 'attach' ? ' is-active' : ''}`}
+              data-testid="open-attach"
+              aria-pressed={mainView === 'attach'}
+              onClick={() => showView(mainView === 'attach' ? 'session' : 'attach')}
+            >
+              <span aria-hidden="true">●</span> Attach &amp; record…
+            </button>
+            <SessionsList />
+          </nav>
+          <main className="main">
+            {mainView === 'attach' ? (
+              <AttachView onClose={() => showView('session')} />
+            ) : (
+              <SessionView searchRef={searchRef} onOpenAttach={() => showView('attach')} />
+            )}
+          </main>
+        </div>
       </div>
-    </div>
+    </FileDropZone>
   );
 }

@@ -144,7 +144,7 @@ export function decodeBlock(data: Buffer): TableBlock {
   for (let c = 0; c < columnCount; c++) {
     const name = reader.string();
     const kind = reader.u8();
-    if (kind > ColumnKind.Blob) reader.fail(`column ${name} has an unknown kind ${kind}`);
+    if (kind > ColumnKind.Blob) reader.fail(`column ${JSON.stringify(name.slice(0, 60))} has an unknown kind ${kind}`);
     columns.push({ name, kind, values: decodeColumn(reader, kind as ColumnKind, rowCount) });
   }
   if (!reader.atEnd) reader.fail('has bytes after its last column');

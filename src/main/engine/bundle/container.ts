@@ -39,6 +39,9 @@ export function startsWithBundleMagic(head: Buffer): boolean {
 
 /** Reads the format version from the first 16 bytes; refuses foreign files and newer formats. */
 export function readHeader(header: Buffer): number {
+  if (header.length < BUNDLE_MAGIC.length && header.equals(BUNDLE_MAGIC.subarray(0, header.length))) {
+    throw new BundleContentError('it is truncated (shorter than the bundle header)');
+  }
   if (!startsWithBundleMagic(header)) throw new BundleContentError('it is not a Parallax bundle (the file does not start with the bundle signature)');
   if (header.length < HEADER_BYTES) throw new BundleContentError('it is truncated (shorter than the bundle header)');
   const version = header.readUInt32LE(8);

@@ -4,9 +4,9 @@
 // streamed to a staging folder beside the store and moved into place after the commit.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createBrotliDecompress } from 'node:zlib';
+import { brotliDecompressSync, createBrotliDecompress } from 'node:zlib';
 import { ParallaxError, messageOf } from '../../../shared/errors';
 import { snapshotFolder } from '../capture/heap';
 import { SCHEMA_VERSION } from '../store/schema';
@@ -27,16 +27,23 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024 * 1024;
 /** Decompressed size over compressed size beyond which a payload is treated as a bomb. */
 export const MAX_COMPRESSION_RATIO = 1000;
 
+const INFLATES_BEYOND = 'its content inflates beyond the size its manifest declares (a decompression bomb?)';
+
 export interface BundleImportResult {
   sessionId: string;
   manifest: BundleManifest;
 }
 
+export interface BundleImportOptions {
+  /** Bundles up to this size are read whole (default 32 MiB); larger ones stream from disk. */
+  inMemoryBytes?: number;
+}
+
 /** Imports `file` into `store`; on any refusal throws one ParallaxError and changes nothing. */
-export async function importBundle(store: Store, file: string): Promise<BundleImportResult> {
+export async function importBundle(store: Store, file: string, options: BundleImportOptions = {}): Promise<BundleImportResult> {
   const staging = join(`${store.path}.snapshots`, `.import-${randomUUID()}`);
   try {
-    return await importChecked(store, file, staging);
+    return await importChecked(store, file, staging, options.inMemoryBytes ?? IN_MEMORY_BYTES);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     if (error instanceof BundleContentError) throw new ParallaxError('bad-request', `${basename(file)} cannot be opened: ${error.message}`);
@@ -45,19 +52,78 @@ export async function importBundle(store: Store, file: string): Promise<BundleIm
   }
 }
 
-async function importChecked(store: Store, file: string, staging: string): Promise<BundleImportResult> {
+/** Random access to the bundle's bytes: whole in memory when small, else read from disk as needed. */
+interface BundleSource {
+  size: number;
+  readAt(position: number, length: number): Promise<Buffer>;
+  sha256(start: number, length: number): Promise<Buffer>;
+  /** The decompressed payload in chunks; never more than `limit` bytes plus one chunk. */
+  inflate(start: number, length: number, limit: number): AsyncIterable<Buffer>;
+  close(): Promise<void>;
+}
+
+/** Bundles up to this size are read in one go and inflated synchronously under a hard output cap. */
+const IN_MEMORY_BYTES = 32 * 1024 * 1024;
+
+async function openSource(file: string, inMemoryBytes: number): Promise<BundleSource> {
   const size = (await stat(file)).size;
+  if (size <= inMemoryBytes) {
+    const bytes = await readFile(file);
+    return {
+      size: bytes.length,
+      readAt: async (position, length) => bytes.subarray(position, position + length),
+      sha256: async (start, length) => createHash('sha256').update(bytes.subarray(start, start + length)).digest(),
+      inflate: (start, length, limit) => inflateInMemory(bytes.subarray(start, start + length), limit),
+      close: async () => undefined,
+    };
+  }
   const handle = await open(file, 'r');
+  return {
+    size,
+    readAt: (position, length) => readAt(handle, position, length),
+    sha256: (start, length) => sha256Of(file, start, length),
+    inflate: (start, length) => inflateFromFile(file, start, length),
+    close: () => handle.close(),
+  };
+}
+
+/** Content up to this size is inflated in one synchronous call, capped at the declared size. */
+const SYNC_INFLATE_BYTES = 64 * 1024 * 1024;
+
+async function* inflateInMemory(compressed: Buffer, limit: number): AsyncGenerator<Buffer> {
+  if (limit > SYNC_INFLATE_BYTES) {
+    yield* createBrotliDecompress().end(compressed) as AsyncIterable<Buffer>;
+    return;
+  }
+  try {
+    yield brotliDecompressSync(compressed, { maxOutputLength: Math.max(1, limit) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BundleContentError(INFLATES_BEYOND);
+    throw error;
+  }
+}
+
+function inflateFromFile(file: string, start: number, length: number): AsyncIterable<Buffer> {
+  const source = createReadStream(file, { start, end: start + length - 1 });
+  const inflate = createBrotliDecompress();
+  source.on('error', (error) => inflate.destroy(error));
+  inflate.on('close', () => source.destroy());
+  return source.pipe(inflate);
+}
+
+async function importChecked(store: Store, file: string, staging: string, inMemoryBytes: number): Promise<BundleImportResult> {
+  const source = await openSource(file, inMemoryBytes);
+  const size = source.size;
   let manifest: BundleManifest;
   let payload: { start: number; bytes: number };
   try {
-    const header = await readAt(handle, 0, Math.min(HEADER_BYTES, size));
+    const header = await source.readAt(0, Math.min(HEADER_BYTES, size));
     const formatVersion = readHeader(header);
     if (size < HEADER_BYTES + FOOTER_BYTES) throw new BundleContentError('it is truncated (shorter than a bundle can be)');
-    const layout = readFooter(await readAt(handle, size - FOOTER_BYTES, FOOTER_BYTES), size);
-    const digest = await sha256Of(file, 0, size - CHECKSUM_BYTES);
+    const layout = readFooter(await source.readAt(size - FOOTER_BYTES, FOOTER_BYTES), size);
+    const digest = await source.sha256(0, size - CHECKSUM_BYTES);
     if (!digest.equals(layout.checksum)) throw new BundleContentError('it is damaged (its checksum does not match: the file was cut short, corrupted or changed)');
-    manifest = parseManifest(await readAt(handle, layout.manifestStart, layout.manifestBytes));
+    manifest = parseManifest(await source.readAt(layout.manifestStart, layout.manifestBytes));
     if (manifest.formatVersion !== formatVersion) throw new BundleContentError('its manifest and header disagree on the format version');
     if (manifest.schemaVersion > SCHEMA_VERSION) {
       throw new BundleContentError(`it was made by a newer Parallax (store schema ${manifest.schemaVersion}; this version reads up to ${SCHEMA_VERSION}). Update Parallax to open it.`);
@@ -71,11 +137,14 @@ async function importChecked(store: Store, file: string, staging: string): Promi
       throw new BundleContentError('it would inflate far beyond its size (a decompression bomb?)');
     }
     payload = { start: layout.payloadStart, bytes: layout.payloadBytes };
+    const { blocks, fileIds } = await readPayload(source.inflate(payload.start, payload.bytes, manifest.content.bytes), manifest, staging);
+    return await commit(store, manifest, blocks, fileIds, staging);
   } finally {
-    await handle.close();
+    await source.close();
   }
+}
 
-  const { blocks, fileIds } = await readPayload(file, payload, manifest, staging);
+async function commit(store: Store, manifest: BundleManifest, blocks: TableBlock[], fileIds: number[], staging: string): Promise<BundleImportResult> {
   const tables = validateBundle(store.db, manifest, upgradeBlocks(manifest.schemaVersion, blocks), fileIds);
   const sessionId = randomUUID();
   writeTables(store, tables, sessionId);
@@ -104,22 +173,13 @@ async function sha256Of(file: string, start: number, length: number): Promise<Bu
 }
 
 /** Inflates the payload with hard limits, checks its checksum, decodes table blocks, stages files. */
-async function readPayload(
-  file: string,
-  payload: { start: number; bytes: number },
-  manifest: BundleManifest,
-  staging: string,
-): Promise<{ blocks: TableBlock[]; fileIds: number[] }> {
-  const source = createReadStream(file, { start: payload.start, end: payload.start + payload.bytes - 1 });
-  const inflate = createBrotliDecompress();
-  source.on('error', (error) => inflate.destroy(error));
-  source.pipe(inflate);
+async function readPayload(inflate: AsyncIterable<Buffer>, manifest: BundleManifest, staging: string): Promise<{ blocks: TableBlock[]; fileIds: number[] }> {
   const hash = createHash('sha256');
   let inflated = 0;
   async function* checked(): AsyncGenerator<Buffer> {
-    for await (const chunk of inflate as AsyncIterable<Buffer>) {
+    for await (const chunk of inflate) {
       inflated += chunk.length;
-      if (inflated > manifest.content.bytes) throw new BundleContentError('its content inflates beyond the size its manifest declares (a decompression bomb?)');
+      if (inflated > manifest.content.bytes) throw new BundleContentError(INFLATES_BEYOND);
       hash.update(chunk);
       yield chunk;
     }
@@ -183,8 +243,6 @@ async function readPayload(
     throw new BundleContentError(`its compressed content is damaged (${messageOf(error)})`);
   } finally {
     await open?.handle.close().catch(() => undefined);
-    source.destroy();
-    inflate.destroy();
   }
   if (!ended) throw new BundleContentError('its content stops before its end mark');
   if (inflated !== manifest.content.bytes || hash.digest('hex') !== manifest.content.sha256) {

@@ -59,7 +59,7 @@ const PEM = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVAT
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const SCHEME_TOKEN = /\b(Bearer|Basic|Token|Digest)(\s+)(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}/gi;
 const AWS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
-const KEY_VALUE = /([A-Za-z_][\w.-]{0,63})(["']?[ \t]*[=:][ \t]*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"'})\]]+)/g;
+const KEY_VALUE = /([A-Za-z_][\w.-]{0,63})(["']?[ \t]*[=:][ \t]*)(\[redacted\]|"[^"\n]*"|'[^'\n]*'|[^\s,;&"'})\]]+)/g;
 const ENV_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 const FLAG = /^(--?[A-Za-z][\w.-]*)(?:=(.*))?$/s;
 
@@ -95,7 +95,8 @@ export class Redactor {
     out = out.replace(KEY_VALUE, (match, key: string, separator: string, raw: string) => {
       const quote = raw.startsWith('"') || raw.startsWith("'") ? raw[0]! : '';
       const inner = quote ? raw.slice(1, -1) : raw;
-      if (inner === REDACTED || inner.length === 0) return match;
+      // Already handled, or a scheme word whose token the scheme rule above redacted.
+      if (inner === REDACTED || inner.length === 0 || /^(?:Bearer|Basic|Token|Digest)$/i.test(inner)) return match;
       if (isAuthHeaderKey(key)) this.note('auth-header', where);
       else if (isSecretKey(key) && !/^(?:\d{1,6}|true|false|null|undefined)$/i.test(inner)) this.note('secret-key', where);
       else if (looksLikeSecretValue(inner)) this.note('secret-value', where);

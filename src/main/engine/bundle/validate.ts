@@ -54,7 +54,7 @@ export function validateBundle(db: Db, manifest: BundleManifest, blocks: TableBl
   for (const block of blocks) {
     const spec = bundleTable(block.table);
     const columns = spec ? storeColumns(db, block.table) : null;
-    if (!spec || !columns) fail(`it holds a table "${block.table.slice(0, 60)}" this version of Parallax does not know`);
+    if (!spec || !columns) fail(`it holds a table ${JSON.stringify(block.table.slice(0, 60))} this version of Parallax does not know`);
     const names = block.columns.map((c) => c.name);
     const known = tables.get(block.table);
     if (known) {
@@ -101,7 +101,7 @@ export function validateBundle(db: Db, manifest: BundleManifest, blocks: TableBl
 function checkColumns(block: TableBlock, columns: StoreColumn[]): void {
   for (const column of block.columns) {
     const declared = columns.find((c) => c.name === column.name);
-    if (!declared) fail(`table ${block.table} has a column "${column.name.slice(0, 60)}" this version of Parallax does not know`);
+    if (!declared) fail(`table ${block.table} has a column ${JSON.stringify(column.name.slice(0, 60))} this version of Parallax does not know`);
     if (!compatible(column.kind, declared.type)) fail(`column ${block.table}.${column.name} holds values of the wrong type`);
     if (declared.notNull && hasNull(column, block.rowCount)) fail(`column ${block.table}.${column.name} is missing values`);
     if (column.kind === ColumnKind.Real) {
@@ -125,6 +125,15 @@ function checkSessionColumn(table: CheckedTable, sessionId: string): void {
 function checkUniqueKey(table: CheckedTable, columns: StoreColumn[]): void {
   const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => table.names.indexOf(c.name));
   if (key.length === 0 || key.some((i) => i < 0)) return;
+  if (key.length === 1) {
+    // One-column keys (row ids) compare as values: no string per row.
+    const seenValues = new Set<Cell>();
+    for (const v of cells(table, table.names[key[0]!]!)) {
+      if (seenValues.has(v)) fail(`table ${table.spec.name} holds a key twice`);
+      seenValues.add(v);
+    }
+    return;
+  }
   const seen = new Set<string>();
   for (const block of table.blocks) {
     for (let r = 0; r < block.rowCount; r++) {

@@ -9,6 +9,7 @@ import { useSelection } from '../../state/selection';
 import { useSessionData } from '../../state/session-data';
 import { useSessions } from '../../state/sessions';
 import { StatusBadge } from '../common/StatusBadge';
+import { ExportControl } from './ExportControl';
 import { SessionNotes } from './SessionNotes';
 import { ThreadPicker } from './ThreadPicker';
 
@@ -74,6 +75,7 @@ export function SessionHeader({ session, threads }: { session: SessionInfo; thre
               Stop recording
             </button>
           )}
+          <ExportControl key={session.id} sessionId={session.id} disabled={live} />
           {!live &&
             (confirmDelete ? (
               <>

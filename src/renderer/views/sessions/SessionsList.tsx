@@ -6,6 +6,7 @@ import { sessionsOf, useSessions } from '../../state/sessions';
 import { useUi } from '../../state/ui';
 import { PanelError, PanelLoading } from '../common/PanelState';
 import { StatusBadge } from '../common/StatusBadge';
+import { ImportStatusLine, OpenSessionButton } from './OpenSessionFile';
 
 function durationText(session: SessionInfo, progress: RecordingProgress | undefined): string {
   if (session.status === 'recording') return progress ? formatElapsed(progress.elapsedMs) : 'live';
@@ -81,7 +82,9 @@ export function SessionsList() {
       <h2 className="section-title">
         Sessions
         {sessions.length > 0 && <span className="section-count">{sessions.length}</span>}
+        <OpenSessionButton />
       </h2>
+      <ImportStatusLine />
       {body}
     </section>
   );

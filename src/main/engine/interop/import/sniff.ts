@@ -24,7 +24,7 @@ const EXPECTED: Record<ForeignFormat, string> = {
 };
 
 const NOT_RECOGNISED =
-  'not a format Parallax imports (expected a .cpuprofile, .heapprofile, .heapsnapshot, Chrome trace JSON, pprof or OTLP JSON file)';
+  'not a format Parallax imports (expected a .parallax bundle, .cpuprofile, .heapprofile, .heapsnapshot, Chrome trace JSON, pprof or OTLP JSON file)';
 
 /** The format of a file whose (inflated) content starts with `head`; refuses with what it found. */
 export function sniffFormat(head: Buffer, fileName: string): ForeignFormat {
