@@ -273,7 +273,7 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
       onKeyDown={onKeyDown}
     >
       <TimelineToolbar view={view} extent={extent} answer={answer} error={error} canZoomToSelection={selection.range !== null} onAction={act} />
-      <div className="timeline-scroll" ref={scrollRef} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} onWheel={onWheel}>
+      <div className="timeline-scroll" ref={scrollRef} style={{ height: layout ? contentHeight : 240 }} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)} onWheel={onWheel}>
         <div style={{ height: Math.max(contentHeight, viewportHeight) }}>
           <canvas
             ref={canvasRef}
