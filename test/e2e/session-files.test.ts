@@ -91,10 +91,17 @@ describe.skipIf(skipReason !== null)('session files in the window', () => {
             const transfer = new DataTransfer();
             transfer.items.add(new File([new Uint8Array(data)], name));
             const zone = document.querySelector('.sessions')!;
-            for (const type of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+            const send = (type: string): boolean => zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+            send('dragenter');
+            send('dragover');
+            (window as unknown as { dropNow: () => void }).dropNow = () => void send('drop');
           },
           { data: bytes, name: 'dropped.parallax' },
         );
+        await page.getByTestId('file-drop-overlay').waitFor();
+        await page.screenshot({ path: artifactPath('drop-overlay-dark.png') });
+        await page.evaluate(() => (window as unknown as { dropNow: () => void }).dropNow());
+        await expect(page.getByTestId('file-drop-overlay').count()).resolves.toBe(0);
         await expect.poll(() => page.getByTestId('session-row').count(), { timeout: IDLE_TIMEOUT_MS }).toBe(3);
         await expect.poll(() => page.getByTestId('import-status').textContent()).toContain('Opened dropped.parallax');
         const dropped = await page.getByTestId('session-header').getAttribute('data-session-id');

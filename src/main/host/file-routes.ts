@@ -66,7 +66,7 @@ function statusOf(error: unknown): number {
 
 /** A file name safe in a header and on any disk: letters, digits, dot, dash, underscore. */
 function safeName(name: string, fallback: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '').slice(0, 80);
+  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80);
   return cleaned || fallback;
 }
 

@@ -20,7 +20,8 @@ const BLOB_LAYOUTS: readonly BlobLayout[] = ['raw', 'int32', 'float64'];
 
 const FLAG_NULLS = 1;
 const FLAG_DELTA = 2;
-const LARGEST_INT = 2 ** 52;
+/** Zigzag doubles a magnitude; below 2^52 it stays a safe integer. */
+const LARGEST_INT = 2 ** 52 - 1;
 
 export const MAX_BLOCK_ROWS = 1 << 18;
 export const MAX_COLUMNS = 64;

@@ -23,9 +23,10 @@ function fail(problem: string): never {
   throw new BundleContentError(`its content is invalid: ${problem}`);
 }
 
-function compatible(kind: ColumnKind, type: string): boolean {
+function compatible(kind: ColumnKind, type: string, values: Cell[]): boolean {
   if (kind === ColumnKind.Null) return true;
-  if (type.includes('INT')) return kind === ColumnKind.Int;
+  // Integers beyond 2^52 travel as reals (exactly); they are still integers.
+  if (type.includes('INT')) return kind === ColumnKind.Int || (kind === ColumnKind.Real && values.every((v) => v === null || Number.isInteger(v)));
   if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB')) return kind === ColumnKind.Int || kind === ColumnKind.Real;
   if (type.includes('TEXT') || type.includes('CHAR') || type.includes('CLOB')) return kind === ColumnKind.Text;
   if (type.includes('BLOB')) return kind === ColumnKind.Blob;
@@ -102,7 +103,7 @@ function checkColumns(block: TableBlock, columns: StoreColumn[]): void {
   for (const column of block.columns) {
     const declared = columns.find((c) => c.name === column.name);
     if (!declared) fail(`table ${block.table} has a column ${JSON.stringify(column.name.slice(0, 60))} this version of Parallax does not know`);
-    if (!compatible(column.kind, declared.type)) fail(`column ${block.table}.${column.name} holds values of the wrong type`);
+    if (!compatible(column.kind, declared.type, column.values)) fail(`column ${block.table}.${column.name} holds values of the wrong type`);
     if (declared.notNull && hasNull(column, block.rowCount)) fail(`column ${block.table}.${column.name} is missing values`);
     if (column.kind === ColumnKind.Real) {
       for (const v of column.values) if (typeof v === 'number' && Number.isNaN(v)) fail(`column ${block.table}.${column.name} holds a value that is not a number`);
