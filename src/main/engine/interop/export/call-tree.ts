@@ -19,7 +19,26 @@ export function sessionCallTree(store: Store, sessionId: string): CallTree {
     functions[f.id] = { functionName: f.name, url: f.url, lineNumber: f.line, columnNumber: f.col };
   }
   const { parent, functionId } = store.cpu.stacks(sessionId);
+  breakCycles(parent);
   return { functions, parent, functionId };
+}
+
+/** A corrupt table may make a stack its own ancestor: such a loop is cut where it closes (hung off the root). */
+function breakCycles(parent: Int32Array): void {
+  const state = new Uint8Array(parent.length); // 0 unseen, 1 on the current path, 2 done
+  const path: number[] = [];
+  for (let start = 1; start < parent.length; start++) {
+    if (state[start] !== 0) continue;
+    path.length = 0;
+    let s = start;
+    while (s > 0 && s < parent.length && state[s] === 0) {
+      state[s] = 1;
+      path.push(s);
+      s = parent[s]!;
+    }
+    if (s > 0 && s < parent.length && state[s] === 1) parent[path[path.length - 1]!] = 0;
+    for (const p of path) state[p] = 2;
+  }
 }
 
 /** The frame of a stack; the root (and any id outside the table) is "(root)". */

@@ -155,6 +155,8 @@ function* metricRequests(store: Store, sessionId: string, options: OtlpBatchOpti
         : { ...base, gauge: { dataPoints: points } };
     };
     for (const [timeUs, value] of metricPoints(store, series.id)) {
+      // OTLP/JSON has no spelling for a non-finite double.
+      if (!Number.isFinite(value)) continue;
       startUs ??= timeUs;
       const point: OtlpJson = { attributes, timeUnixNano: nanos(timeUs), asDouble: value };
       if (series.kind === 'counter') point.startTimeUnixNano = nanos(startUs);
