@@ -199,6 +199,7 @@ describe('a recording of an OpenTelemetry SDK, exported and pushed', () => {
     }
     const log = store.logs.page('received', { offset: 0, limit: 5 }).records[0]!;
     expect(log).toMatchObject({ text: 'inventory answered 503', traceId, spanId: childId, severityNumber: 13 });
+    expect(log.attributes).toMatchObject({ 'order.id': 7, resource: { 'service.name': 'otel-fixture' } });
   });
 
   it('gives Chrome trace spans as async slices of one id per trace, the child inside its parent', () => {
