@@ -297,7 +297,9 @@ async function exportCommand(args: string[]): Promise<number> {
   if (!values.out) throw new UsageError(`export wants --out ${exportFormats[format].out === 'file' ? 'FILE' : 'DIR'}`);
   const engine = Engine.open({ storePath: values.store });
   try {
-    for (const file of exportSession(engine.store, positionals[0]!, format, resolve(values.out))) {
+    const files = exportSession(engine.store, positionals[0]!, format, resolve(values.out));
+    if (files.length === 0) throw new ParallaxError('not-found', `The session has no ${exportFormats[format].needs} to write as ${format}`);
+    for (const file of files) {
       process.stderr.write(`${file.detail}\n`);
       process.stdout.write(`${file.path}\n`);
     }

@@ -1,5 +1,5 @@
 // Exporters on thousands of random sessions, many of them damaged the way a store can be (stack loops,
-// missing functions, stack ids outside the table, columns of unequal length, bad JSON, reversed spans,
+// missing functions, stack ids outside the table, columns of unequal or ragged length, bad JSON, reversed spans,
 // infinite metric values): none may throw or hang, and every output must read back in its consumer's terms.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,7 +85,7 @@ function damage(store: Store, id: string, rnd: () => number): void {
     const bad = Buffer.from(Int32Array.from([-5, 0, 999_999, 2 ** 31 - 1, 3]).buffer);
     db.prepare(`UPDATE cpu_chunks SET stacks = ? WHERE session_id = ?`).run(bad, id);
   }
-  if (rnd() < 0.2) db.prepare(`UPDATE cpu_chunks SET times = substr(times, 1, 16) WHERE session_id = ?`).run(id);
+  if (rnd() < 0.2) db.prepare(`UPDATE cpu_chunks SET times = substr(times, 1, 13) WHERE session_id = ?`).run(id);
   if (rnd() < 0.2) db.prepare(`UPDATE spans SET attributes = 'not json', resource = '[1]' WHERE session_id = ?`).run(id);
   if (rnd() < 0.2) db.prepare(`UPDATE logs SET attributes = '{"a":' WHERE session_id = ?`).run(id);
   if (rnd() < 0.2) db.prepare(`UPDATE metric_series SET labels = 'oops' WHERE session_id = ?`).run(id);

@@ -11,6 +11,8 @@ import { writePprofProfiles } from './pprof';
 export interface ExportFormat {
   /** What `--out` names and what lands there, for USAGE and errors. */
   description: string;
+  /** What the session lacks when nothing was written. */
+  needs: string;
   out: 'file' | 'directory';
   write(store: Store, sessionId: string, out: string): WrittenFile[];
 }
@@ -19,21 +21,25 @@ export const exportFormats = {
   cpuprofile: {
     description: 'DIR/<thread id>-<thread name>.cpuprofile per sampled thread (DevTools, VS Code, speedscope)',
     out: 'directory',
+    needs: 'CPU samples',
     write: writeCpuProfiles,
   },
   'chrome-trace': {
     description: 'FILE: Chrome trace JSON with samples, trace events, spans, logs and metrics (Perfetto, DevTools)',
     out: 'file',
+    needs: 'anything',
     write: writeChromeTrace,
   },
   pprof: {
     description: 'DIR/cpu.pb.gz and DIR/heap.pb.gz, gzipped pprof with span labels (Pyroscope, go tool pprof)',
     out: 'directory',
+    needs: 'CPU or heap samples',
     write: writePprofProfiles,
   },
   'otlp-json': {
     description: 'DIR/traces.json, logs.json, metrics.json: OTLP/JSON export requests (any OpenTelemetry backend)',
     out: 'directory',
+    needs: 'spans, logs or metrics',
     write: writeOtlpJson,
   },
 } satisfies Record<string, ExportFormat>;
