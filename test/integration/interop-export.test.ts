@@ -19,6 +19,7 @@ import { tempStorePath } from '../support/store-files';
 
 const SCENARIO = resolve(__dirname, '../fixtures/scenario-target.cjs');
 const OTEL = resolve(__dirname, '../fixtures/otel-target.cjs');
+const WORKERS = resolve(__dirname, '../fixtures/workers-target.cjs');
 /** 1-based line of `function hotFunction` in the scenario fixture. */
 const HOT_LINE = readFileSync(SCENARIO, 'utf8').split('\n').findIndex((l) => l.startsWith('function hotFunction')) + 1;
 const skipBrowser = browserSkipReason();
@@ -166,6 +167,30 @@ describe('a recorded CPU profile, exported', () => {
     expect(store.logs.count('received')).toBe(summary.counts.logs);
     expect(store.metrics.count('received')).toBe(summary.counts.metricPoints);
   });
+});
+
+describe('a recording with worker threads, exported', () => {
+  it('gives one .cpuprofile per thread, each with its own hot function, and one Profile per thread in the trace', async () => {
+    const { sessionId } = await engine.startRecording({
+      target: { kind: 'launch', command: [process.execPath, WORKERS, '--late-after', '300'] },
+      durationSec: 2,
+      signals: ['cpu', 'workers'],
+    });
+    await engine.whenRecordingEnds(sessionId);
+    const files = exportSession(engine.store, sessionId, 'cpuprofile', join(outDir, 'workers'));
+    expect(files.map((f) => f.path.split('/').pop())).toEqual(['0-main.cpuprofile', '1-crunch_worker_1.cpuprofile', '2-late_worker_2.cpuprofile']);
+    const hottest = (path: string): string => {
+      const profile = readCpuProfile(path);
+      return profile.nodes.reduce((best, n) => (n.hitCount > best.hitCount ? n : best)).callFrame.functionName;
+    };
+    expect(hottest(files[1]!.path)).toBe('crunchInWorker');
+    expect(hottest(files[2]!.path)).toBe('crunchLate');
+    const path = join(outDir, 'workers-trace.json');
+    exportSession(engine.store, sessionId, 'chrome-trace', path);
+    const events = readChromeTrace(path);
+    expect(events.filter((e) => e.name === 'Profile').map((e) => e.tid)).toEqual([1, 2, 3]);
+    expect(events.filter((e) => e.name === 'thread_name').map((e) => e.args!.name)).toEqual(['main', 'crunch (worker 1)', 'late (worker 2)']);
+  }, 60_000);
 });
 
 describe('a recording of an OpenTelemetry SDK, exported and pushed', () => {
