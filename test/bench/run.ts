@@ -9,6 +9,7 @@ import { benchAgentOverhead } from './agent-overhead';
 import { benchBundle } from './bundle';
 import { benchHeapSnapshotMemory } from './heap-snapshot-memory';
 import { benchIdleCost } from './idle-cost';
+import { benchInteropExportMemory } from './interop-export-memory';
 import { benchLogLines } from './log-lines';
 import { benchOtlpIngest } from './otlp-ingest';
 import { type ConfigResult, benchRecordingOverhead } from './recording-overhead';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
       ['heapSnapshot', benchHeapSnapshotMemory],
       ['agent', benchAgentOverhead],
       ['bundle', benchBundle],
+      ['interopExport', benchInteropExportMemory],
     ] as const) {
       progress(`${name}`);
       signals[name] = await bench();

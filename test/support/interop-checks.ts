@@ -17,14 +17,15 @@ export interface CpuProfileJson {
 export function readCpuProfile(path: string): CpuProfileJson {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfileJson;
   const ids = new Set(profile.nodes.map((n) => n.id));
-  expect(ids.size).toBe(profile.nodes.length);
-  for (const node of profile.nodes) for (const child of node.children) expect(ids.has(child)).toBe(true);
-  expect(profile.samples.length).toBe(profile.timeDeltas.length);
-  for (const sample of profile.samples) expect(ids.has(sample)).toBe(true);
-  for (const delta of profile.timeDeltas) expect(delta).toBeGreaterThanOrEqual(0);
-  const hits = profile.nodes.reduce((sum, n) => sum + n.hitCount, 0);
-  expect(hits).toBe(profile.samples.length);
-  expect(profile.endTime).toBeGreaterThanOrEqual(profile.startTime);
+  const problems: string[] = [];
+  if (ids.size !== profile.nodes.length) problems.push('duplicate node ids');
+  if (!profile.nodes.every((n) => n.children.every((c) => ids.has(c)))) problems.push('a child names no node');
+  if (profile.samples.length !== profile.timeDeltas.length) problems.push('samples and timeDeltas differ in length');
+  if (!profile.samples.every((s) => ids.has(s))) problems.push('a sample names no node');
+  if (!profile.timeDeltas.every((d) => Number.isInteger(d) && d >= 0)) problems.push('a time delta is negative or fractional');
+  if (profile.nodes.reduce((sum, n) => sum + n.hitCount, 0) !== profile.samples.length) problems.push('hit counts do not add up to the samples');
+  if (!(profile.endTime >= profile.startTime)) problems.push('endTime before startTime');
+  expect(problems, path).toEqual([]);
   return profile;
 }
 
@@ -81,9 +82,6 @@ export interface TraceEvent {
 export function readChromeTrace(path: string): TraceEvent[] {
   const trace = JSON.parse(readFileSync(path, 'utf8')) as { traceEvents: TraceEvent[]; displayTimeUnit: string };
   expect(Array.isArray(trace.traceEvents)).toBe(true);
-  for (const event of trace.traceEvents) {
-    expect(typeof event.ph).toBe('string');
-    expect(Number.isFinite(event.ts)).toBe(true);
-  }
+  expect(trace.traceEvents.filter((e) => typeof e.ph !== 'string' || !Number.isFinite(e.ts))).toEqual([]);
   return trace.traceEvents;
 }

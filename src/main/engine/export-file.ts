@@ -18,13 +18,15 @@ interface ExportFileFormat {
   write(store: Store, sessionId: string, outPath: string, options: ExportFileOptions): Promise<WrittenFile[]>;
 }
 
-function interop(format: ExportFormat): ExportFileFormat {
+function interop(name: string, format: ExportFormat): ExportFileFormat {
   return {
     description: format.description,
     out: format.out,
     write: async (store, sessionId, outPath) => {
       if (format.out === 'directory') mkdirSync(outPath, { recursive: true });
-      return format.write(store, sessionId, outPath);
+      const files = format.write(store, sessionId, outPath);
+      if (files.length === 0) throw new ParallaxError('not-found', `The session has no ${format.needs} to write as ${name}`);
+      return files;
     },
   };
 }
@@ -38,7 +40,7 @@ export const EXPORT_FORMATS: Readonly<Record<string, ExportFileFormat>> = {
       return [{ path: outPath, bytes, detail: `bundle${options.redact === false ? ', not redacted' : ''}` }];
     },
   },
-  ...Object.fromEntries(Object.entries(exportFormats).map(([name, format]) => [name, interop(format)])),
+  ...Object.fromEntries(Object.entries(exportFormats).map(([name, format]) => [name, interop(name, format)])),
 };
 
 export function exportFormatNames(): string[] {

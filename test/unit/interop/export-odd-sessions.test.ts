@@ -124,6 +124,19 @@ describe('exporters on odd sessions', () => {
   });
 });
 
+describe('where exports land', () => {
+  it('says in one line why a path cannot be written, and leaves no partial file', () => {
+    const id = writeSyntheticSession(store, { id: 'paths', samples: [{ timeUs: T0, stack: [frame('f')] }] });
+    expect(() => exportSession(store, id, 'chrome-trace', join(dir, 'missing', 'trace.json'))).toThrow(
+      `Cannot write file ${join(dir, 'missing', 'trace.json')}: its folder does not exist`,
+    );
+    const file = join(dir, 'a-file');
+    exportSession(store, id, 'chrome-trace', file);
+    expect(() => exportSession(store, id, 'cpuprofile', file)).toThrow(/^Cannot write into directory .*a-file: /);
+    expect(readdirSync(dir)).toEqual(['a-file']);
+  });
+});
+
 describe('span labels on pprof samples', () => {
   it('labels a sample with the innermost span on its thread, ends included, and leaves others unlabelled', () => {
     const id = writeSyntheticSession(store, {

@@ -122,9 +122,11 @@ describe('push --otlp', () => {
   });
 
   it('names the URL when nothing listens there', async () => {
-    const url = await localServer(() => ({ status: 200, body: '' }));
-    const closed = url.replace(/:\d+$/, ':1');
-    await expect(pushOtlp(source, 'src', closed)).rejects.toThrow(/^Could not send 2 spans to http:\/\/127\.0\.0\.1:1\/v1\/traces: /);
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const closed = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise<void>((done) => server.close(() => done()));
+    await expect(pushOtlp(source, 'src', closed)).rejects.toThrow(`Could not send 2 spans to ${closed}/v1/traces: connection refused (is the server running?)`);
   });
 });
 

@@ -19,7 +19,26 @@ export function sessionCallTree(store: Store, sessionId: string): CallTree {
     functions[f.id] = { functionName: f.name, url: f.url, lineNumber: f.line, columnNumber: f.col };
   }
   const { parent, functionId } = store.cpu.stacks(sessionId);
+  breakCycles(parent);
   return { functions, parent, functionId };
+}
+
+/** A corrupt table may make a stack its own ancestor: such a loop is cut where it closes (hung off the root). */
+function breakCycles(parent: Int32Array): void {
+  const state = new Uint8Array(parent.length); // 0 unseen, 1 on the current path, 2 done
+  const path: number[] = [];
+  for (let start = 1; start < parent.length; start++) {
+    if (state[start] !== 0) continue;
+    path.length = 0;
+    let s = start;
+    while (s > 0 && s < parent.length && state[s] === 0) {
+      state[s] = 1;
+      path.push(s);
+      s = parent[s]!;
+    }
+    if (s > 0 && s < parent.length && state[s] === 1) parent[path[path.length - 1]!] = 0;
+    for (const p of path) state[p] = 2;
+  }
 }
 
 /** The frame of a stack; the root (and any id outside the table) is "(root)". */
@@ -36,15 +55,26 @@ export function parentOf(tree: CallTree, stackId: number): number {
   return parent < 0 || parent === stackId ? 0 : parent;
 }
 
-/** A thread's sample chunks in time order; a chunk whose columns differ in length is cut to the shorter. */
+/**
+ * A thread's sample chunks in time order, read by thread (the exporters pass over each thread's
+ * samples several times). Columns whose lengths differ are cut to the shorter; a trailing partial
+ * element of a damaged blob is dropped.
+ */
 export function* threadChunks(store: Store, sessionId: string, threadId: number): Generator<SampleChunk> {
-  for (const chunk of store.cpu.chunks(sessionId)) {
-    if (chunk.threadId !== threadId) continue;
-    const n = Math.min(chunk.timesUs.length, chunk.stackIds.length);
-    yield n === chunk.timesUs.length && n === chunk.stackIds.length
-      ? chunk
-      : { threadId, timesUs: chunk.timesUs.subarray(0, n), stackIds: chunk.stackIds.subarray(0, n) };
+  const rows = store.db
+    .prepare(`SELECT times, stacks FROM cpu_chunks WHERE session_id = ? AND thread_id = ? ORDER BY start_us, id`)
+    .iterate(sessionId, threadId) as Iterable<{ times: Buffer; stacks: Buffer }>;
+  for (const row of rows) {
+    const n = Math.min(Math.floor(row.times.byteLength / 8), Math.floor(row.stacks.byteLength / 4));
+    yield { threadId, timesUs: new Float64Array(aligned(row.times, n * 8)), stackIds: new Int32Array(aligned(row.stacks, n * 4)) };
   }
+}
+
+/** SQLite hands back Buffers at any byte offset; typed arrays need an aligned copy. */
+function aligned(buffer: Buffer, byteLength: number): ArrayBuffer {
+  const copy = new ArrayBuffer(byteLength);
+  new Uint8Array(copy).set(buffer.subarray(0, byteLength));
+  return copy;
 }
 
 /**

@@ -83,6 +83,7 @@ export function writeChromeTrace(store: Store, sessionId: string, path: string):
       const labels = Object.entries(series.labels).map(([k, v]) => `${k}=${v}`).join(',');
       const name = labels ? `${series.name}{${labels}}` : series.name;
       for (const [timeUs, value] of metricPoints(store, series.id)) {
+        if (!Number.isFinite(value)) continue;
         emit({ ph: 'C', cat: `metric,${series.source}`, name, ts: timeUs, pid, tid: series.threadId + 1, args: { [series.unit || 'value']: value } });
         counts.points++;
       }

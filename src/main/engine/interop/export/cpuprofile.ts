@@ -51,7 +51,7 @@ function usedStacks(store: Store, sessionId: string, threadId: number, tree: Cal
   let endUs = 0;
   for (const chunk of threadChunks(store, sessionId, threadId)) {
     for (let i = 0; i < chunk.stackIds.length; i++) {
-      const stack = chunk.stackIds[i]!;
+      const stack = knownStack(tree, chunk.stackIds[i]!);
       hits.set(stack, (hits.get(stack) ?? 0) + 1);
       const t = clock.next(chunk.timesUs[i]!);
       if (sampleCount === 0) startUs = t;
@@ -67,6 +67,11 @@ function usedStacks(store: Store, sessionId: string, threadId: number, tree: Cal
     for (const s of chain.reverse()) nodeOf.set(s, nodeOf.size + 1);
   }
   return { nodeOf, hits, sampleCount, startUs, endUs };
+}
+
+/** A stack id from a sample; ids the table does not have are counted on the root. */
+function knownStack(tree: CallTree, stack: number): number {
+  return stack > 0 && stack < tree.parent.length ? stack : 0;
 }
 
 function writeOneProfile(sink: FileSink, store: Store, sessionId: string, threadId: number, tree: CallTree, used: UsedStacks): void {
@@ -97,7 +102,7 @@ function writeOneProfile(sink: FileSink, store: Store, sessionId: string, thread
   sink.write(`],"startTime":${used.startUs},"endTime":${used.endUs},"samples":[`);
   first = true;
   for (const chunk of threadChunks(store, sessionId, threadId)) {
-    const ids = Array.from(chunk.stackIds, (stack) => used.nodeOf.get(stack) ?? 1);
+    const ids = Array.from(chunk.stackIds, (stack) => used.nodeOf.get(knownStack(tree, stack)) ?? 1);
     if (ids.length === 0) continue;
     sink.write(`${first ? '' : ','}${ids.join(',')}`);
     first = false;

@@ -1,6 +1,7 @@
 // The interop formats Parallax writes, by name: what each produces and the function that writes it.
 // `--out` is a file for single-file formats and a directory (created when missing) for the others.
 import { mkdirSync } from 'node:fs';
+import { ParallaxError } from '../../../../shared/errors';
 import type { Store } from '../../store/store';
 import { writeChromeTrace } from './chrome-trace';
 import { type WrittenFile, writeCpuProfiles } from './cpuprofile';
@@ -10,6 +11,8 @@ import { writePprofProfiles } from './pprof';
 export interface ExportFormat {
   /** What `--out` names and what lands there, for USAGE and errors. */
   description: string;
+  /** What the session lacks when nothing was written. */
+  needs: string;
   out: 'file' | 'directory';
   write(store: Store, sessionId: string, out: string): WrittenFile[];
 }
@@ -18,21 +21,25 @@ export const exportFormats = {
   cpuprofile: {
     description: 'DIR/<thread id>-<thread name>.cpuprofile per sampled thread (DevTools, VS Code, speedscope)',
     out: 'directory',
+    needs: 'CPU samples',
     write: writeCpuProfiles,
   },
   'chrome-trace': {
     description: 'FILE: Chrome trace JSON with samples, trace events, spans, logs and metrics (Perfetto, DevTools)',
     out: 'file',
+    needs: 'anything',
     write: writeChromeTrace,
   },
   pprof: {
     description: 'DIR/cpu.pb.gz and DIR/heap.pb.gz, gzipped pprof with span labels (Pyroscope, go tool pprof)',
     out: 'directory',
+    needs: 'CPU or heap samples',
     write: writePprofProfiles,
   },
   'otlp-json': {
     description: 'DIR/traces.json, logs.json, metrics.json: OTLP/JSON export requests (any OpenTelemetry backend)',
     out: 'directory',
+    needs: 'spans, logs or metrics',
     write: writeOtlpJson,
   },
 } satisfies Record<string, ExportFormat>;
@@ -47,6 +54,24 @@ export function isExportFormat(name: string): name is ExportFormatName {
 export function exportSession(store: Store, sessionIdOrPrefix: string, format: ExportFormatName, out: string): WrittenFile[] {
   const session = store.sessions.get(sessionIdOrPrefix);
   const spec: ExportFormat = exportFormats[format];
-  if (spec.out === 'directory') mkdirSync(out, { recursive: true });
-  return spec.write(store, session.id, out);
+  try {
+    if (spec.out === 'directory') mkdirSync(out, { recursive: true });
+    return spec.write(store, session.id, out);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || !code.startsWith('E')) throw error;
+    const why = WRITE_ERRORS[code] ?? code;
+    throw new ParallaxError('bad-request', `Cannot write ${spec.out === 'directory' ? 'into directory' : 'file'} ${out}: ${why}`);
+  }
 }
+
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EEXIST: 'a file of that name is in the way',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+};

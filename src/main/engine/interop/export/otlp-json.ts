@@ -13,6 +13,14 @@ const ITEMS: Record<OtlpSignal, [string, string]> = {
   metrics: ['scopeMetrics', 'metrics'],
 };
 
+const ITEM_NOUNS: Record<OtlpSignal, string> = { traces: 'spans', logs: 'log records', metrics: 'metric data points' };
+
+/** Spans and log records count one each; a metric counts its data points. */
+function itemCount(signal: OtlpSignal, items: Record<string, unknown>[]): number {
+  if (signal !== 'metrics') return items.length;
+  return items.reduce((n, m) => n + (((m.sum ?? m.gauge) as { dataPoints: unknown[] } | undefined)?.dataPoints.length ?? 0), 0);
+}
+
 export function writeOtlpJson(store: Store, sessionId: string, dir: string): WrittenFile[] {
   const written: WrittenFile[] = [];
   for (const signal of ['traces', 'logs', 'metrics'] as const) {
@@ -29,14 +37,14 @@ export function writeOtlpJson(store: Store, sessionId: string, dir: string): Wri
       let batch: IteratorResult<Record<string, unknown>> = firstBatch;
       for (; !batch.done; batch = requests.next()) {
         for (const entry of batch.value[listKey] as Record<string, unknown>[]) {
-          for (const scope of entry[scopeKey] as Record<string, unknown>[]) items += (scope[itemKey] as unknown[]).length;
+          for (const scope of entry[scopeKey] as Record<string, unknown>[]) items += itemCount(signal, scope[itemKey] as Record<string, unknown>[]);
           sink.write(`${first ? '' : ',\n'}${JSON.stringify(entry)}`);
           first = false;
         }
       }
       sink.write(']}\n');
     });
-    written.push({ path, bytes, detail: `${items} ${itemKey === 'logRecords' ? 'log records' : itemKey}` });
+    written.push({ path, bytes, detail: `${items} ${ITEM_NOUNS[signal]}` });
   }
   return written;
 }

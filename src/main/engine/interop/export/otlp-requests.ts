@@ -97,24 +97,35 @@ function spanJson(span: ExportSpan, profiled: ReadonlySet<string> | undefined): 
   return { scope, json };
 }
 
+/** Logs go out under the resource they came with (the receiver keeps it as a "resource" attribute), else the session's. */
 function* logRequests(store: Store, sessionId: string, options: OtlpBatchOptions): Generator<OtlpJson> {
   const size = options.batchSize ?? 1000;
-  const resource = sessionResource(store, sessionId);
-  let records: OtlpJson[] = [];
+  const sessionWide = sessionResource(store, sessionId);
+  let groups = new Map<string, { resource: OtlpJson; records: OtlpJson[] }>();
+  let count = 0;
   const flush = (): OtlpJson => {
-    const request = { resourceLogs: [{ resource, scopeLogs: [{ scope: SCOPE, logRecords: records }] }] };
-    records = [];
+    const request = {
+      resourceLogs: [...groups.values()].map(({ resource, records }) => ({ resource, scopeLogs: [{ scope: SCOPE, logRecords: records }] })),
+    };
+    groups = new Map();
+    count = 0;
     return request;
   };
   for (const log of logRows(store, sessionId)) {
-    records.push(logJson(log));
-    if (records.length >= size) yield flush();
+    const own = log.attributes?.resource;
+    const hasOwn = own !== null && typeof own === 'object' && !Array.isArray(own);
+    const key = hasOwn ? JSON.stringify(own) : '';
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { resource: hasOwn ? { attributes: keyValues(own as Record<string, unknown>) } : sessionWide, records: [] }));
+    group.records.push(logJson(log, hasOwn));
+    if (++count >= size) yield flush();
   }
-  if (records.length > 0) yield flush();
+  if (count > 0) yield flush();
 }
 
-function logJson(log: ExportLog): OtlpJson {
-  const attributes: Record<string, unknown> = { ...(log.attributes ?? {}), 'log.source': log.source, 'thread.id': log.threadId };
+function logJson(log: ExportLog, resourceLifted: boolean): OtlpJson {
+  const { resource: _resource, ...own } = log.attributes ?? {};
+  const attributes: Record<string, unknown> = { ...(resourceLifted ? own : (log.attributes ?? {})), 'log.source': log.source, 'thread.id': log.threadId };
   if (log.url) attributes['code.filepath'] = log.url;
   if (log.line !== null) attributes['code.lineno'] = log.line;
   const json: OtlpJson = {
@@ -155,6 +166,8 @@ function* metricRequests(store: Store, sessionId: string, options: OtlpBatchOpti
         : { ...base, gauge: { dataPoints: points } };
     };
     for (const [timeUs, value] of metricPoints(store, series.id)) {
+      // OTLP/JSON has no spelling for a non-finite double.
+      if (!Number.isFinite(value)) continue;
       startUs ??= timeUs;
       const point: OtlpJson = { attributes, timeUnixNano: nanos(timeUs), asDouble: value };
       if (series.kind === 'counter') point.startTimeUnixNano = nanos(startUs);

@@ -7,7 +7,7 @@ import { ParallaxError } from '../../../../shared/errors';
 import type { Store } from '../../store/store';
 import { type PprofProfile, cpuPprof, heapPprof } from '../export/pprof';
 import { spanResources } from '../export/session-rows';
-import { answerText, post } from './http-post';
+import { answerText, multipartFile, post } from './http-post';
 
 export interface PushedProfile {
   kind: 'cpu' | 'heap';
@@ -35,9 +35,8 @@ export async function pushPyroscope(store: Store, sessionId: string, baseUrl: st
       sampleRate: String(Math.max(Math.round(1e6 / session.intervalUs), 1)),
     });
     const url = `${baseUrl.replace(/\/+$/, '')}/ingest?${query.toString()}`;
-    const form = new FormData();
-    form.append('profile', new Blob([profile.bytes.slice()], { type: 'application/octet-stream' }), 'profile.pprof');
-    const answer = await post(url, form, {}, `the ${kind} profile`);
+    const form = multipartFile('profile', 'profile.pprof', profile.bytes);
+    const answer = await post(url, form.body, { 'content-type': form.contentType }, `the ${kind} profile`);
     if (answer.status < 200 || answer.status > 299) {
       const text = answerText(answer);
       throw new ParallaxError('bad-request', `${url.split('?')[0]} answered HTTP ${answer.status} to the ${kind} profile${text ? `: ${text}` : ''}`);
