@@ -85,8 +85,9 @@ class CpuProfileReader {
   }
 
   private addNode(value: JsonValue, index: number): void {
-    const node = asObject(value)!;
     const where = `nodes[${index}]`;
+    const node = asObject(value);
+    if (!node) refuse(`${where} is not an object`);
     if (!isInteger(node.id)) refuse(`${where} has no integer id`);
     this.tree.addNode(node.id, callFrameOf(node.callFrame, where));
     const children = node.children ?? [];
