@@ -15,17 +15,21 @@ const NODE_MAX_VALUES = 1_000_000;
 export async function importCpuProfile(session: ImportSession): Promise<{ intervalUs: number }> {
   const reader = new CpuProfileReader(session);
   const router = new JsonRouter(reader, { maxBuiltValues: NODE_MAX_VALUES, maxStringBytes: 64 << 10 });
-  await session.eachChunk((chunk) => {
-    router.write(chunk);
-    reader.emitReady(false);
-  });
-  router.end();
-  return reader.finish();
+  try {
+    await session.eachChunk((chunk) => {
+      router.write(chunk);
+      reader.emitReady(false);
+    });
+    router.end();
+    return reader.finish();
+  } finally {
+    reader.dispose();
+  }
 }
 
 class CpuProfileReader {
   private readonly tree: CallTree;
-  private readonly samples = new NumberColumn('samples');
+  private readonly samples = new NumberColumn('samples', 'int32');
   private readonly deltas = new NumberColumn('timeDeltas');
   private startTime: number | null = null;
   private endTime: number | null = null;
@@ -132,6 +136,11 @@ class CpuProfileReader {
       this.session.writer.addSamples({ threadId: MAIN_THREAD_ID, timesUs, stackIds });
       this.session.pace();
     }
+  }
+
+  dispose(): void {
+    this.samples.dispose();
+    this.deltas.dispose();
   }
 
   finish(): { intervalUs: number } {
