@@ -8,6 +8,7 @@ import { type AttachResult, benchAttachLatency } from './attach-latency';
 import { benchAgentOverhead } from './agent-overhead';
 import { benchHeapSnapshotMemory } from './heap-snapshot-memory';
 import { benchIdleCost } from './idle-cost';
+import { benchInteropImport } from './interop-import';
 import { benchLogLines } from './log-lines';
 import { benchOtlpIngest } from './otlp-ingest';
 import { type ConfigResult, benchRecordingOverhead } from './recording-overhead';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
       ['logLines', benchLogLines],
       ['heapSnapshot', benchHeapSnapshotMemory],
       ['agent', benchAgentOverhead],
+      ['interopImport', benchInteropImport],
     ] as const) {
       progress(`${name}`);
       signals[name] = await bench();
