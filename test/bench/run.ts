@@ -10,6 +10,7 @@ import { benchBundle } from './bundle';
 import { benchHeapSnapshotMemory } from './heap-snapshot-memory';
 import { benchIdleCost } from './idle-cost';
 import { benchInteropExportMemory } from './interop-export-memory';
+import { benchInteropImport } from './interop-import';
 import { benchLogLines } from './log-lines';
 import { benchOtlpIngest } from './otlp-ingest';
 import { type ConfigResult, benchRecordingOverhead } from './recording-overhead';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       ['agent', benchAgentOverhead],
       ['bundle', benchBundle],
       ['interopExport', benchInteropExportMemory],
+      ['interopImport', benchInteropImport],
     ] as const) {
       progress(`${name}`);
       signals[name] = await bench();

@@ -107,11 +107,11 @@ describe('importForeignFile with files made by real tools', () => {
     const consoleEvents = await engine.getTraceEvents(sessionId, { kinds: ['console'] });
     const spin = consoleEvents.find((e) => e.name === 'time::spin');
     expect(spin?.durationUs).toBeGreaterThan(300_000);
-    expect(spin?.durationUs).toBeLessThan(1_500_000);
+    expect(spin?.durationUs).toBeLessThan(5_000_000);
     // The slice and the hot function's samples line up on one clock.
     const inSpin = await engine.getSummary(sessionId, { fromUs: spin!.timeUs, toUs: spin!.timeUs + spin!.durationUs! });
     expect(inSpin.topFunctions[0]?.name).toBe('hotSpin');
-    expect(inSpin.topFunctions[0]!.selfMs).toBeGreaterThan(spin!.durationUs! / 1000 / 2);
+    expect(inSpin.topFunctions[0]!.selfMs).toBeGreaterThan(spin!.durationUs! / 1000 / 4);
     // --cpu-prof and the trace each ran a profile of the main thread: one is kept, and the session says so.
     expect(summary.notes['import.skipped']).toMatch(/second profile/);
     expect(summary.signals).toEqual(expect.arrayContaining(['trace', 'cpu']));

@@ -236,15 +236,18 @@ export class JsonScanner {
     }
     this.escaped = escaped;
     this.offset += i - start + (i < n ? 1 : 0);
-    if (this.capturing && !this.truncated) this.keep(chunk, start, i);
+    // The common case, a string wholly inside this chunk, is decoded without copying it first.
+    const whole = this.capturing && i < n && this.parts.length === 0 && i - start <= this.maxStringBytes;
+    if (this.capturing && !this.truncated && !whole) this.keep(chunk, start, i);
     if (i >= n) return n;
     this.token = NONE;
+    const text = whole ? this.unescape(chunk.toString('utf8', start, i)) : this.capturing ? this.decode() : '';
     if (this.isKey) {
       this.expect = COLON;
-      this.handler.key(this.decode());
+      this.handler.key(text);
     } else {
       this.afterValue();
-      if (this.capturing) this.handler.string(this.decode());
+      if (this.capturing) this.handler.string(text);
       else this.handler.skippedString();
     }
     return i + 1;
@@ -264,6 +267,10 @@ export class JsonScanner {
   private decode(): string {
     const raw = Buffer.concat(this.parts).toString('utf8');
     this.parts = [];
+    return this.unescape(raw);
+  }
+
+  private unescape(raw: string): string {
     if (!raw.includes('\\')) return raw;
     try {
       return JSON.parse(`"${raw}"`) as string;

@@ -16,6 +16,7 @@ import { epochNote } from './time-base';
 
 /** One event is built whole; a ProfileChunk can carry thousands of nodes. */
 const EVENT_MAX_VALUES = 2_000_000;
+const ROWS_PER_WRITE = 5000;
 const USER_TIMING = /(^|,)(blink\.user_timing|node\.perf\.usertiming|node\.perf)(,|$)/;
 
 export async function importChromeTrace(session: ImportSession): Promise<{ intervalUs: number }> {
@@ -28,6 +29,7 @@ export async function importChromeTrace(session: ImportSession): Promise<{ inter
 
 class ChromeTraceReader {
   private readonly assembler = new TraceEventAssembler();
+  private rows: NewTraceEvent[] = [];
   private readonly profiles: TraceProfiles;
   private readonly threadIds = new Map<string, number>();
   private readonly threadNames = new Map<number, string>();
@@ -129,14 +131,26 @@ class ChromeTraceReader {
     };
     this.session.see(row.timeUs);
     if (row.durationUs !== null) this.session.see(row.timeUs + row.durationUs);
-    const { store, sessionId } = this.session;
-    this.session.writer.enqueue(() => store.traceEvents.insert(sessionId, row), { kind: row.kind === 'gc' ? 'gcEvents' : 'traceEvents', n: 1 });
+    this.rows.push(row);
+    if (this.rows.length >= ROWS_PER_WRITE) this.queueRows();
     this.stored++;
     const span = event.ph === 'b' && event.durationUs !== null ? spanOfAsyncSlice(event, row.timeUs) : null;
     if (span) {
+      const { store, sessionId } = this.session;
       this.session.writer.enqueue(() => store.spans.insert(sessionId, span), { kind: 'spans', n: 1 });
       this.spans++;
     }
+  }
+
+  /** Queues the rows read so far as one write (one closure per batch, not per event). */
+  private queueRows(): void {
+    const rows = this.rows;
+    if (rows.length === 0) return;
+    this.rows = [];
+    const { store, sessionId } = this.session;
+    this.session.writer.enqueue(() => {
+      for (const row of rows) store.traceEvents.insert(sessionId, row);
+    }, { kind: 'traceEvents', n: rows.length });
   }
 
   private addCounter(event: RawTraceEvent, threadId: number, offsetUs: number): void {
@@ -155,6 +169,7 @@ class ChromeTraceReader {
     if (!this.hasEventList) refuse('not a Chrome trace (expected an array or an object with traceEvents)');
     if (this.events === 0) refuse('it holds no trace events');
     for (const open of this.assembler.drainOpen()) this.store(open, this.offsetUs ?? 0);
+    this.queueRows();
     const unmatched = this.assembler.unmatchedEnds;
     if (unmatched > 0) this.session.note('trace.unmatched', `${unmatched} end halves (E/e) had no begin in the file; they are kept without a duration.`);
     if (this.stored + this.profiles.samples + this.counters === 0) refuse(`none of its ${this.events.toLocaleString('en-US')} events could be read`);

@@ -15,17 +15,21 @@ const NODE_MAX_VALUES = 1_000_000;
 export async function importCpuProfile(session: ImportSession): Promise<{ intervalUs: number }> {
   const reader = new CpuProfileReader(session);
   const router = new JsonRouter(reader, { maxBuiltValues: NODE_MAX_VALUES, maxStringBytes: 64 << 10 });
-  await session.eachChunk((chunk) => {
-    router.write(chunk);
-    reader.emitReady(false);
-  });
-  router.end();
-  return reader.finish();
+  try {
+    await session.eachChunk((chunk) => {
+      router.write(chunk);
+      reader.emitReady(false);
+    });
+    router.end();
+    return reader.finish();
+  } finally {
+    reader.dispose();
+  }
 }
 
 class CpuProfileReader {
   private readonly tree: CallTree;
-  private readonly samples = new NumberColumn('samples');
+  private readonly samples = new NumberColumn('samples', 'int32');
   private readonly deltas = new NumberColumn('timeDeltas');
   private startTime: number | null = null;
   private endTime: number | null = null;
@@ -85,8 +89,9 @@ class CpuProfileReader {
   }
 
   private addNode(value: JsonValue, index: number): void {
-    const node = asObject(value)!;
     const where = `nodes[${index}]`;
+    const node = asObject(value);
+    if (!node) refuse(`${where} is not an object`);
     if (!isInteger(node.id)) refuse(`${where} has no integer id`);
     this.tree.addNode(node.id, callFrameOf(node.callFrame, where));
     const children = node.children ?? [];
@@ -131,6 +136,11 @@ class CpuProfileReader {
       this.session.writer.addSamples({ threadId: MAIN_THREAD_ID, timesUs, stackIds });
       this.session.pace();
     }
+  }
+
+  dispose(): void {
+    this.samples.dispose();
+    this.deltas.dispose();
   }
 
   finish(): { intervalUs: number } {

@@ -10,7 +10,7 @@ import { type JsonPath, JsonRouter, type JsonValue } from './json-router';
 import { formatCount, refuse } from './refusal';
 
 /** The tree is built whole: bounded by values (a node is ~12 values). */
-const TREE_MAX_VALUES = 20_000_000;
+const TREE_MAX_VALUES = 10_000_000;
 
 export async function importHeapProfile(session: ImportSession): Promise<{ intervalUs: number }> {
   let head: JsonValue | undefined;

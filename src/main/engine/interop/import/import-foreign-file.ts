@@ -1,7 +1,8 @@
 // Opens a profile made elsewhere as a session: sniffs the format from the content, runs its
 // importer into a staging store, and commits the session whole, or refuses the file with one
 // message naming it and what is wrong, leaving the store and the snapshots folder as they were.
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ParallaxError, messageOf } from '../../../../shared/errors';
 import { snapshotFolder } from '../../capture/heap';
 import type { Engine } from '../../engine';
@@ -48,6 +49,8 @@ export async function importForeignFile(target: Store | Engine, path: string, op
   let session: ImportSession | null = null;
   let committed = false;
   const name = path.split(/[\\/]/).pop() || path;
+  const snapshotsRoot = dirname(snapshotFolder(main.path, 'x'));
+  const hadSnapshotsRoot = existsSync(snapshotsRoot);
   try {
     input = ImportInput.open(path);
     const format = sniffFormat(await input.head(), input.name);
@@ -65,7 +68,11 @@ export async function importForeignFile(target: Store | Engine, path: string, op
     input?.close();
     if (session) {
       session.dispose();
-      if (!committed) rmSync(snapshotFolder(main.path, session.sessionId), { recursive: true, force: true });
+      if (!committed) {
+        rmSync(snapshotFolder(main.path, session.sessionId), { recursive: true, force: true });
+        // The snapshots folder itself, when this import made it (and nothing else has used it since).
+        if (!hadSnapshotsRoot && existsSync(snapshotsRoot) && readdirSync(snapshotsRoot).length === 0) rmdirSync(snapshotsRoot);
+      }
     }
   }
 }

@@ -210,8 +210,10 @@ export class JsonRouter implements JsonScanHandler {
     const parent = this.building[this.building.length - 1]!;
     if (Array.isArray(parent.value)) parent.value.push(value);
     else if (parent.value !== null && typeof parent.value === 'object') {
-      // defineProperty: a key such as "__proto__" stays plain data.
-      Object.defineProperty(parent.value, parent.key ?? '', { value, enumerable: true, writable: true, configurable: true });
+      const key = parent.key ?? '';
+      // "__proto__" must stay plain data, not set the prototype; defineProperty is slow, so only there.
+      if (key === '__proto__') Object.defineProperty(parent.value, key, { value, enumerable: true, writable: true, configurable: true });
+      else parent.value[key] = value;
     }
   }
 }

@@ -71,6 +71,7 @@ export async function importOtlpJson(session: ImportSession): Promise<{ interval
       },
       value(path: JsonPath, value: JsonValue) {
         if (path.length === 2 && BATCH_KEYS.includes(path[0] as BatchKey)) add(path[0] as BatchKey, value);
+        else if (path.length === 1 && BATCH_KEYS.includes(path[0] as BatchKey)) refuse(`its ${path[0]} is not an array`);
         else if (path.length === 0) refuse('not OTLP JSON (a line holds a plain value, not an object)');
       },
     },

@@ -14,6 +14,16 @@ export const FORMAT_NAMES: Record<ForeignFormat, string> = {
   'otlp-json': 'OTLP JSON',
 };
 
+/** How a refusal names the format it expected ("not a Chrome trace"). */
+const SHORT_NAMES: Record<ForeignFormat, string> = {
+  cpuprofile: 'V8 CPU profile',
+  heapprofile: 'V8 heap profile',
+  heapsnapshot: 'V8 heap snapshot',
+  'chrome-trace': 'Chrome trace',
+  pprof: 'pprof profile',
+  'otlp-json': 'OTLP JSON file',
+};
+
 const EXPECTED: Record<ForeignFormat, string> = {
   cpuprofile: 'expected a JSON object with nodes, samples and timeDeltas',
   heapprofile: 'expected a JSON object with head and samples',
@@ -36,13 +46,13 @@ export function sniffFormat(head: Buffer, fileName: string): ForeignFormat {
     const found = formatOfShape(shape);
     if (found) return found;
     const what = describeShape(shape);
-    if (hinted && hinted !== 'pprof') refuse(`not a ${FORMAT_NAMES[hinted]} (${EXPECTED[hinted]}; ${what})`);
+    if (hinted && hinted !== 'pprof') refuse(`not a ${SHORT_NAMES[hinted]} (${EXPECTED[hinted]}; ${what})`);
     refuse(`${NOT_RECOGNISED}; ${what}`);
   }
   // pprof writes sample_type (field 1, length-delimited) first: tag byte 0x0a.
   if (head[0] === 0x0a || hinted === 'pprof') return 'pprof';
   const start = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  if (hinted) refuse(`not a ${FORMAT_NAMES[hinted]} (${EXPECTED[hinted]}; it starts with bytes ${start})`);
+  if (hinted) refuse(`not a ${SHORT_NAMES[hinted]} (${EXPECTED[hinted]}; it starts with bytes ${start})`);
   refuse(`${NOT_RECOGNISED}; it starts with bytes ${start}`);
 }
 
