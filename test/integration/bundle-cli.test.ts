@@ -68,7 +68,7 @@ describe('parallax export and import', () => {
     writeFileSync(foreign, '{"nodes":[]}');
     const refused = await cli(['import', foreign, '--store', s.path]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('parallax: profile.json is not in a format Parallax can open; it opens: Parallax bundle (.parallax)\n');
+    expect(refused.stderr).toBe('parallax: profile.json: its nodes array is empty\n');
     const damaged = join(s.dir, 'damaged.parallax');
     writeFileSync(damaged, Buffer.from([0x89, 0x50, 0x4c, 0x58, 0x42, 0x0d, 0x0a, 0x1a, 1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3]));
     const cut = await cli(['import', damaged, '--store', s.path]);

@@ -127,9 +127,10 @@ describe('bundle import refuses', () => {
     await expectRefused(rebuildBundle({ payload, manifest: { ...manifest, schemaVersion: 99 } }), /made by a newer Parallax \(store schema 99; this version reads up to \d+\)/);
   });
 
-  it('a file that is not a bundle, naming the formats it opens', async () => {
-    await expectRefused(Buffer.from('{"nodes": [], "samples": []}'), /is not in a format Parallax can open; it opens: Parallax bundle/, '.json');
-    await expectRefused(Buffer.alloc(0), /is not in a format Parallax can open/, '');
+  it('a file that is not a bundle goes to the interop importers, which say what is wrong', async () => {
+    await expectRefused(Buffer.from('{"nodes": [], "samples": []}'), /: its nodes array is empty/, '.json');
+    await expectRefused(Buffer.alloc(0), /: the file is empty/, '');
+    await expectRefused(Buffer.from('{"a": 1}'), /not a format Parallax imports \(expected a \.parallax bundle, /, '.bin');
     await expectRefused(Buffer.from('PK\u0003\u0004 a zip'), /cannot be opened: it is not a Parallax bundle \(the file does not start with the bundle signature\)/);
   });
 
