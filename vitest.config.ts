@@ -23,6 +23,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // A canvas redraws after layout settles (the timeline loads above the panels): polls
+          // on drawn labels wait for that rather than the one-second default.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

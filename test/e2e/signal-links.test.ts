@@ -88,6 +88,10 @@ describe.skipIf(skipReason !== null)('links between signals', () => {
     await waitIdle(page);
     await page.locator(`[data-testid=session-row][data-session-id="${id}"]`).click();
     await waitIdle(page);
+    // These checks read the panels' canvases: fold the timeline so they get the height.
+    await page.getByTestId('timeline-toggle').click();
+    expect(await page.getByTestId('timeline-toggle').getAttribute('aria-expanded')).toBe('false');
+    await waitIdle(page);
     return page;
   }
 

@@ -53,6 +53,7 @@ export function SessionView({ searchRef, onOpenAttach }: { searchRef: RefObject<
   const progress = useSessions((state) => (sessionId ? state.progress[sessionId] : undefined));
   const tick = useLiveTick((state) => state.tick);
   const flameShare = useUi((state) => state.flameShare);
+  const timelineOpen = useUi((state) => state.timelineOpen);
   const splitRef = useRef<HTMLDivElement>(null);
   const session = sessionsOf(list).find((one) => one.id === sessionId) ?? null;
   const threadsFetch = useFetched<ThreadInfo[]>(session ? fetchKey([session.id], tick) : null, () => api.listThreads(session!.id));
@@ -88,7 +89,7 @@ export function SessionView({ searchRef, onOpenAttach }: { searchRef: RefObject<
   return (
     <div className="session-view" data-testid="session-view" data-session-id={session.id}>
       <SessionHeader session={session} threads={threads ?? []} />
-      <div className="session-timeline">
+      <div className={`session-timeline${timelineOpen ? '' : ' is-folded'}`}>
         <Timeline session={session} threadNames={threadNames} metrics={metrics} liveTick={tick} />
       </div>
       <div className="session-split" ref={splitRef}>

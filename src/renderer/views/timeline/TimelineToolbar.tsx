@@ -3,6 +3,7 @@ import type { FrameKind, TimeRange } from '../../../shared/domain';
 import type { TimelineAnswer } from '../../../shared/timeline';
 import { FRAME_KIND_LABEL, kindSwatch } from '../../canvas/flame-colors';
 import { formatDurationMs } from '../../format/units';
+import { useUi } from '../../state/ui';
 import type { TimelineAction } from './timeline-keys';
 
 const KINDS: FrameKind[] = ['app', 'library', 'node', 'runtime'];
@@ -15,11 +16,23 @@ export function TimelineToolbar({ view, extent, answer, error, canZoomToSelectio
   canZoomToSelection: boolean;
   onAction(action: TimelineAction): void;
 }) {
+  const open = useUi((state) => state.timelineOpen);
+  const toggle = useUi((state) => state.toggleTimeline);
   const shown = formatDurationMs((view.toUs - view.fromUs) / 1000);
   const total = formatDurationMs((extent.toUs - extent.fromUs) / 1000);
   const from = `${((view.fromUs - extent.fromUs) / 1e6).toFixed(3)} s`;
   return (
     <div className="timeline-toolbar">
+      <button
+        type="button"
+        className="btn btn-small btn-quiet timeline-toggle"
+        aria-expanded={open}
+        title={open ? 'Fold the timeline to give the panels below more room' : 'Show the timeline'}
+        data-testid="timeline-toggle"
+        onClick={toggle}
+      >
+        {open ? '▾' : '▸'}
+      </button>
       <h2 className="timeline-title">Timeline</h2>
       <span className="timeline-window" data-testid="timeline-window">
         {shown} from {from} <span className="muted">of {total}</span>
