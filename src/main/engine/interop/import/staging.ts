@@ -27,7 +27,6 @@ export class StagingStore {
     copyFileSync(emptyStoreTemplate(), path);
     const store = Store.open(path);
     // The staging file is thrown away whatever happens: durability only costs time here.
-    store.db.pragma('journal_mode = OFF');
     store.db.pragma('synchronous = OFF');
     return new StagingStore(store, path);
   }
@@ -77,9 +76,8 @@ function emptyStoreTemplate(): string {
   if (template && existsSync(template)) return template;
   const path = join(tmpdir(), `parallax-staging-template-${process.pid}-${SCHEMA_VERSION}.sqlite`);
   removeDatabaseFiles(path);
-  const store = Store.open(path);
-  store.db.pragma('journal_mode = DELETE');
-  store.close();
+  // Closed cleanly, so its WAL is checkpointed away: a copy is a whole store, already in WAL mode.
+  Store.open(path).close();
   template = path;
   process.once('exit', () => removeDatabaseFiles(path));
   return path;
