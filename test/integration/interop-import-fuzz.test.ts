@@ -16,7 +16,7 @@ import { storeState } from '../support/store-state';
 
 const BUDGET_MS = 25_000;
 // Cases run until the budget is spent (thousands on an idle machine), and never fewer than this.
-const MIN_CASES = 500;
+const MIN_CASES = 1000;
 const CASE_TIMEOUT_MS = 5000;
 
 const cleanups = cleanupsAfterEach();

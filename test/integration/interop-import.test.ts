@@ -8,7 +8,7 @@ import type Protocol from 'devtools-protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importForeignFile } from '../../src/main/engine/interop/import';
 import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
-import { HOT_FUNCTION_LINE, type OtlpFiles, type RealProfiles, captureOtlpJson, pprofFromCpuProfile, recordRealProfiles } from '../support/interop-files';
+import { HOT_FUNCTION_LINE, type OtlpFiles, type RealProfiles, captureOtlpJson, pprofFromCpuProfile, pprofFromHeapProfile, recordRealProfiles } from '../support/interop-files';
 
 const cleanups = cleanupsAfterEach();
 let dir: string;
@@ -159,6 +159,23 @@ describe('importForeignFile with files made by real tools', () => {
       expect(summary.startedAt).toBeLessThan(Number(startNs / 1000n) + 10_000_000);
       expect(summary.notes['import.clock']).toMatch(file === plain ? /spread evenly/ : /end_timestamp_ns/);
     }
+  });
+
+  it('opens a pprof heap profile as allocations: the same bytes on the same stacks as the heap profile it was made from', async () => {
+    const { engine } = openTestEngine(cleanups);
+    const heap = JSON.parse(readFileSync(files.heapprofile, 'utf8')) as Protocol.HeapProfiler.SamplingHeapProfile;
+    const file = join(dir, 'heap.pb.gz');
+    const timeNanos = BigInt(Date.UTC(2026, 0, 2)) * 1_000_000n;
+    writeFileSync(file, gzipSync(pprofFromHeapProfile(heap, timeNanos)));
+    const fromPprof = await importForeignFile(engine, file);
+    const fromV8 = await importForeignFile(engine, files.heapprofile);
+    const a = await engine.getAllocationTree(fromPprof.sessionId);
+    const b = await engine.getAllocationTree(fromV8.sessionId);
+    expect(a.totalBytes[0]).toBe(b.totalBytes[0]);
+    expect(a.sampleCount).toBe(b.sampleCount);
+    const bytesOf = (tree: typeof a, name: string): number => tree.functionId.reduce((sum, f, node) => (tree.functions[f]?.name === name ? sum + tree.selfBytes[node]! : sum), 0);
+    expect(bytesOf(a, 'Module._load')).toBe(bytesOf(b, 'Module._load'));
+    expect((await engine.getSummary(fromPprof.sessionId)).startedAt).toBe(Number(timeNanos / 1000n));
   });
 });
 

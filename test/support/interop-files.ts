@@ -137,3 +137,31 @@ export function pprofFromCpuProfile(profile: Protocol.Profiler.Profile, options:
   });
   return encoded.encode();
 }
+
+/** A pprof heap profile (alloc_objects/count, alloc_space/bytes) of a real .heapprofile: one pprof sample per V8 sample. */
+export function pprofFromHeapProfile(profile: Protocol.HeapProfiler.SamplingHeapProfile, timeNanos: bigint): Uint8Array {
+  const strings = new StringTable();
+  const functions: PprofFunction[] = [];
+  const locations: Location[] = [];
+  const chainOf = new Map<number, number[]>();
+  for (const queue: { node: Protocol.HeapProfiler.SamplingHeapProfileNode; chain: number[] }[] = [{ node: profile.head, chain: [] }]; queue.length > 0; ) {
+    const { node, chain } = queue.pop()!;
+    const own = node === profile.head ? chain : [node.id, ...chain];
+    if (node !== profile.head) {
+      const f = node.callFrame;
+      functions.push(new PprofFunction({ id: node.id, name: strings.dedup(f.functionName || '(anonymous)'), filename: strings.dedup(f.url) }));
+      locations.push(new Location({ id: node.id, line: [new Line({ functionId: node.id, line: f.lineNumber + 1 })] }));
+    }
+    chainOf.set(node.id, own);
+    for (const child of node.children) queue.push({ node: child, chain: own });
+  }
+  const samples = profile.samples.filter((s) => chainOf.has(s.nodeId)).map((s) => new Sample({ locationId: chainOf.get(s.nodeId)!, value: [1, s.size] }));
+  return new Profile({
+    sampleType: [new ValueType({ type: strings.dedup('alloc_objects'), unit: strings.dedup('count') }), new ValueType({ type: strings.dedup('alloc_space'), unit: strings.dedup('bytes') })],
+    sample: samples,
+    location: locations,
+    function: functions,
+    stringTable: strings,
+    timeNanos,
+  }).encode();
+}

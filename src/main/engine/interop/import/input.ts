@@ -110,14 +110,16 @@ export class ImportInput {
   private async *read(): AsyncGenerator<Buffer> {
     const file = createReadStream(this.path, { highWaterMark: READ_CHUNK_BYTES });
     this.streams.push(file);
-    file.on('data', (chunk) => (this.readBytes += chunk.length));
     if (!this.compressed) {
       for await (const chunk of file) {
+        this.readBytes += (chunk as Buffer).length;
         this.inflatedBytes += (chunk as Buffer).length;
         yield chunk as Buffer;
       }
       return;
     }
+    // Piped: the file flows as data events, paced by the gunzip stream it is piped into.
+    file.on('data', (chunk) => (this.readBytes += chunk.length));
     const gunzip = createGunzip({ chunkSize: 256 << 10 });
     this.streams.push(gunzip);
     file.on('error', (error) => gunzip.destroy(error));

@@ -9,15 +9,16 @@ import { formatCount, refuse } from './refusal';
 
 export const MAX_SAMPLES = 500_000_000;
 const WINDOW = 1 << 20;
+const FIRST_SIZE = 4096;
 
 type Column = Float64Array | Int32Array;
 
 export class NumberColumn {
-  private readonly memory: Column;
+  private memory: Column;
   private start = 0;
   private end = 0;
   // Values beyond the window: written to the spill file in blocks, then read back in order.
-  private readonly pending: Column;
+  private pending: Column;
   private pendingCount = 0;
   private spill: { fd: number; path: string } | null = null;
   private spilledValues = 0;
@@ -30,8 +31,9 @@ export class NumberColumn {
     private readonly what: string,
     private readonly kind: 'int32' | 'float64' = 'float64',
   ) {
-    this.memory = this.make(WINDOW);
-    this.pending = this.make(WINDOW);
+    // Small at first: most profiles are small, and a fresh 1M-value window per import is garbage.
+    this.memory = this.make(FIRST_SIZE);
+    this.pending = this.make(0);
   }
 
   get available(): number {
@@ -42,9 +44,11 @@ export class NumberColumn {
     if (this.kind === 'int32' && (value | 0) !== value) refuse(`its ${this.what} hold ${value}, beyond a 32-bit id`);
     if (++this.total > MAX_SAMPLES) refuse(`its ${this.what} holds more than ${formatCount(MAX_SAMPLES)} values`);
     if (this.end < WINDOW && this.spilledValues === this.readBackValues && this.pendingCount === 0) {
+      if (this.end === this.memory.length) this.memory = this.grown(this.memory, this.end);
       this.memory[this.end++] = value;
       return;
     }
+    if (this.pending.length === 0) this.pending = this.make(WINDOW);
     this.pending[this.pendingCount++] = value;
     if (this.pendingCount === WINDOW) this.writePending();
   }
@@ -66,6 +70,7 @@ export class NumberColumn {
   }
 
   private refill(): void {
+    if (this.memory.length < WINDOW && this.available > this.end - this.start) this.memory = this.grown(this.memory, this.end, WINDOW);
     const live = this.end - this.start;
     this.memory.copyWithin(0, this.start, this.end);
     this.start = 0;
@@ -100,6 +105,12 @@ export class NumberColumn {
     for (let at = 0; at < bytes.length; ) at += writeSync(this.spill.fd, bytes, at, bytes.length - at, this.spilledValues * this.pending.BYTES_PER_ELEMENT + at);
     this.spilledValues += this.pendingCount;
     this.pendingCount = 0;
+  }
+
+  private grown(column: Column, used: number, size = Math.min(WINDOW, column.length * 2)): Column {
+    const next = this.make(size);
+    next.set(column.subarray(0, used));
+    return next;
   }
 
   private make(size: number): Column {

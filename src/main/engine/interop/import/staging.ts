@@ -2,10 +2,9 @@
 // into the real store in one transaction at the end, so a failed import, even one that fails
 // at byte 900 MB, leaves the real store exactly as it was, and a recording that writes to the
 // real store meanwhile is never caught in the import's rollback.
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SCHEMA_VERSION } from '../../store/schema';
 import { Store } from '../../store/store';
 
 /** Tables whose rows are keyed by their session and carry no row id that other rows point to. */
@@ -24,10 +23,9 @@ export class StagingStore {
     const path = main.path === ':memory:' ? join(tmpdir(), `parallax-import-${sessionId}.sqlite`) : `${main.path}.import-${sessionId}`;
     removeDatabaseFiles(path);
     // A copy of an empty, migrated store: creating the schema anew costs tens of ms per import.
-    copyFileSync(emptyStoreTemplate(), path);
+    writeFileSync(path, emptyStoreTemplate());
     const store = Store.open(path);
     // The staging file is thrown away whatever happens: durability only costs time here.
-    store.db.pragma('journal_mode = OFF');
     store.db.pragma('synchronous = OFF');
     return new StagingStore(store, path);
   }
@@ -70,19 +68,16 @@ export class StagingStore {
   }
 }
 
-let template: string | null = null;
+let template: Buffer | null = null;
 
-/** An empty store of the current schema in the temp folder, made once per process and removed at exit. */
-function emptyStoreTemplate(): string {
-  if (template && existsSync(template)) return template;
-  const path = join(tmpdir(), `parallax-staging-template-${process.pid}-${SCHEMA_VERSION}.sqlite`);
-  removeDatabaseFiles(path);
-  const store = Store.open(path);
-  store.db.pragma('journal_mode = DELETE');
-  store.close();
-  template = path;
-  process.once('exit', () => removeDatabaseFiles(path));
-  return path;
+/** The bytes of an empty store of the current schema, made once per process in memory. */
+function emptyStoreTemplate(): Buffer {
+  if (!template) {
+    const store = Store.open(':memory:');
+    template = store.db.serialize();
+    store.close();
+  }
+  return template;
 }
 
 /** Copies a table's rows from the attached staging store, leaving out `omit` (row ids). */
