@@ -39,11 +39,9 @@ export interface SessionColumns {
 }
 
 export function readEventColumns(db: Db, sessionId: string): EventColumns {
-  const rows = db
-    .prepare(`SELECT thread_id, kind, ts_us, dur_us, name FROM trace_events WHERE session_id = ? ORDER BY ts_us`)
-    .raw()
-    .all(sessionId) as [number, TraceEventKind, number, number | null, string][];
-  const n = rows.length;
+  // Counted first and then streamed into the columns: holding a million row arrays at once cost
+  // more in garbage collection than reading them (about half the time of the whole read).
+  const n = db.prepare(`SELECT COUNT(*) FROM trace_events WHERE session_id = ?`).pluck().get(sessionId) as number;
   const columns: EventColumns = {
     threadId: new Int32Array(n),
     kind: new Uint8Array(n),
@@ -55,7 +53,14 @@ export function readEventColumns(db: Db, sessionId: string): EventColumns {
   };
   const nameIndex = new Map<string, number>();
   const kindIndex = new Map(EVENT_KINDS.map((kind, i) => [kind, i]));
-  rows.forEach(([threadId, kind, tsUs, durUs, name], i) => {
+  const rows = db
+    .prepare(`SELECT thread_id, kind, ts_us, dur_us, name FROM trace_events WHERE session_id = ? ORDER BY ts_us`)
+    .raw()
+    .iterate(sessionId) as IterableIterator<[number, TraceEventKind, number, number | null, string]>;
+  let i = 0;
+  for (const [threadId, kind, tsUs, durUs, name] of rows) {
+    // Rows written since the count (another process recording) wait for the next read.
+    if (i >= n) break;
     let index = nameIndex.get(name);
     if (index === undefined) {
       index = columns.names.length;
@@ -68,7 +73,15 @@ export function readEventColumns(db: Db, sessionId: string): EventColumns {
     columns.endUs[i] = tsUs + (durUs ?? 0);
     columns.longestUs = Math.max(columns.longestUs, durUs ?? 0);
     columns.name[i] = index;
-  });
+    i++;
+  }
+  if (i < n) {
+    columns.threadId = columns.threadId.slice(0, i);
+    columns.kind = columns.kind.slice(0, i);
+    columns.startUs = columns.startUs.slice(0, i);
+    columns.endUs = columns.endUs.slice(0, i);
+    columns.name = columns.name.slice(0, i);
+  }
   return columns;
 }
 
