@@ -3,6 +3,7 @@
 // of the window on it in Chromium; and speedscope opening the same CPU profile in the same run.
 // Sizes: SCALE_FRACTION (default 1 = full) scales every count; SCALE_THREADS (default 3).
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchChromium } from '../support/e2e-browser';
 import { Store } from '../../src/main/engine/store/store';
 import type { FrameStats } from './frame-probe';
@@ -13,6 +14,8 @@ import { formatCount, formatRatio, formatTable } from './text-table';
 import { type ViewResult, benchParallaxView } from './view-frames';
 
 const WARM_RUNS = 3;
+/** Profile sizes tried, largest first, when speedscope cannot open the full one. */
+const SPEEDSCOPE_LADDER = [1_000_000, 300_000, 100_000];
 const GOAL_SELECTION_MS = 100;
 const GOAL_FRAME_MS = 16;
 
@@ -45,6 +48,7 @@ export async function benchScale(dir: string, sizes: ScaleSizes, progress: (line
 
   let view: ViewResult | null = null;
   let speedscope: SpeedscopeResult | null = null;
+  let smaller: SmallerComparison | null = null;
   const skip = browserSkipReason();
   if (skip) progress(`scale: no browser figures: ${skip}`);
   else {
@@ -55,11 +59,50 @@ export async function benchScale(dir: string, sizes: ScaleSizes, progress: (line
       if (speedscope.failure) progress(`  speedscope failed: ${speedscope.failure}`);
       progress('scale: the Parallax window on the session');
       view = await benchParallaxView(browser, storePath, session.sessionId, progress);
+      if (speedscope.failure) smaller = await largestSpeedscopeOpens(browser, dir, storePath, Math.ceil(sizes.cpuSamples / sizes.threads), progress);
     } finally {
       await browser.close();
     }
   }
-  return report(sizes, session.generationMs, cases, view, speedscope);
+  const result = report(sizes, session.generationMs, cases, view, speedscope);
+  if (smaller) {
+    const ratio = smaller.speedscopeMs / smaller.parallaxMs;
+    result.lines.push(
+      `Largest profile speedscope opened: ${formatCount(smaller.samples)} samples (one thread; failed at ${smaller.failedAt.map(formatCount).join(', ')}): ` +
+        `speedscope ${ms(smaller.speedscopeMs)} vs Parallax ${ms(smaller.parallaxMs)} on a session of the same samples: ${formatRatio(ratio)}`,
+    );
+    result.figures['scale.speedscopeLargestSamples'] = smaller.samples;
+    result.figures['scale.speedscopeVsParallaxOpenAtLargest'] = round(ratio, 2);
+  }
+  return result;
+}
+
+interface SmallerComparison {
+  samples: number;
+  speedscopeMs: number;
+  parallaxMs: number;
+  failedAt: number[];
+}
+
+/** speedscope on smaller one-thread profiles until one opens; Parallax opens a session of the same samples. */
+async function largestSpeedscopeOpens(browser: Browser, dir: string, storePath: string, failedSamples: number, progress: (line: string) => void): Promise<SmallerComparison | null> {
+  const failedAt = [failedSamples];
+  for (const samples of SPEEDSCOPE_LADDER.filter((n) => n < failedSamples)) {
+    const profilePath = join(dir, `scale-${samples}.cpuprofile`);
+    const store = Store.open(storePath);
+    const sizes = { cpuSamples: samples, threads: 1, traceEvents: samples / 10, spans: samples / 100, logs: samples / 100 };
+    const session = await writeScaleSession(store, sizes, profilePath).finally(() => store.close());
+    progress(`scale: speedscope on a ${formatCount(samples)}-sample profile`);
+    const opened = await benchSpeedscope(browser, profilePath, progress, false);
+    if (opened.failure) {
+      progress(`  speedscope failed: ${opened.failure}`);
+      failedAt.push(samples);
+      continue;
+    }
+    const view = await benchParallaxView(browser, storePath, session.sessionId, progress, true);
+    return { samples, speedscopeMs: opened.openMs, parallaxMs: view.openToFlameMs, failedAt };
+  }
+  return null;
 }
 
 function report(sizes: ScaleSizes, generationMs: number, cases: SelectionCase[], view: ViewResult | null, speedscope: SpeedscopeResult | null): ScaleResult {

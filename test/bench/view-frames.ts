@@ -39,7 +39,7 @@ async function measure(page: Page, interaction: () => Promise<void>): Promise<Fr
   return stopFrameProbe(page);
 }
 
-export async function benchParallaxView(browser: Browser, storePath: string, sessionId: string, progress: (line: string) => void): Promise<ViewResult> {
+export async function benchParallaxView(browser: Browser, storePath: string, sessionId: string, progress: (line: string) => void, openOnly = false): Promise<ViewResult> {
   const served = await startServe(storePath);
   const page = await browser.newPage({ viewport: VIEWPORT });
   try {
@@ -54,6 +54,7 @@ export async function benchParallaxView(browser: Browser, storePath: string, ses
     await waitIdle(page);
     const openToIdleMs = performance.now() - clickedMs;
     progress(`  parallax: session click -> flame drawn ${openToFlameMs.toFixed(0)} ms, -> idle ${openToIdleMs.toFixed(0)} ms`);
+    if (openOnly) return { openToFlameMs, openToIdleMs, interactions: {}, brushToIdleMs: [], timelineDrawMs: [], hasTimeline: false };
 
     const interactions: Record<string, FrameStats> = {};
     const canvas = page.getByTestId('flame-canvas');

@@ -67,6 +67,9 @@ function openSession(): { store: Store; writer: SessionWriter; append(chunks: nu
         writer.enqueue(() => store.traceEvents.insert('s', { threadId: thread, timeUs, durationUs: 10, ph: 'X', cat: 'v8', name: kind, kind, args: null }));
         writer.addLog({ timeUs, level: 'info', source: 'console', text: 'x', url: null, line: null });
       }
+      const startUs = Math.round(times[0]! + rand() * (times[n - 1]! - times[0]!));
+      const span = { spanId: `c${c}-${startUs}`, traceId: 't', parentSpanId: null, name: 'x', kind: 1 as const, startUs, endUs: startUs + Math.round(rand() * 400_000), statusCode: 0 as const, statusMessage: null, thread, source: 'otlp', attributes: {}, resource: {} };
+      writer.enqueue(() => store.spans.insert('s', span));
     }
     writer.flush();
   };
@@ -167,7 +170,7 @@ describe('windowed reads from memory', () => {
     check(scoped.overall.topFunctions, want(1));
   });
 
-  it('counts trace events by kind and logs in a window as SQLite does, also after more rows come', () => {
+  it('counts trace events by kind, logs and overlapping spans in a window as SQLite does, also after more rows come', () => {
     const { store, append } = openSession();
     append(20);
     const sqlCount = (table: string, range: { fromUs: number; toUs: number } | undefined, kind?: string): number =>
@@ -179,6 +182,8 @@ describe('windowed reads from memory', () => {
       for (const range of windows(store, random(9))) {
         for (const kind of [undefined, 'gc', 'mark', 'http'] as const) expect(store.traceEvents.count('s', range, kind)).toBe(sqlCount('trace_events', range, kind));
         expect(store.logs.count('s', range)).toBe(sqlCount('logs', range));
+        const overlapping = store.db.prepare(`SELECT count(*) FROM spans WHERE session_id = 's' AND end_us >= ? AND start_us <= ?`).pluck();
+        expect(store.spans.count('s', range)).toBe(range ? overlapping.get(range.fromUs, range.toUs) : overlapping.get(-Infinity, Infinity));
       }
     };
     check();

@@ -179,9 +179,11 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, url)
   ) WITHOUT ROWID;
   `,
-  // 4: trace events by kind and time, so counts by kind (GC in a window) read the index alone.
+  // 4: trace events by kind and time, so counts by kind (GC in a window) read the index alone;
+  // spans by end, so the spans overlapping a window count from two index ranges.
   `
   CREATE INDEX trace_events_by_kind ON trace_events(session_id, kind, ts_us);
+  CREATE INDEX spans_by_end ON spans(session_id, end_us);
   `,
 ];
 
