@@ -72,6 +72,10 @@ function safeName(name: string, fallback: string): string {
 
 async function exportRoute(res: ServerResponse, query: URLSearchParams, files: HostSessionFiles, headers: Record<string, string>): Promise<void> {
   const sessionId = query.get('session') ?? '';
+  if (sessionId === '') {
+    sendPlain(res, 400, 'Say which session to export (?session=ID).', headers);
+    return;
+  }
   const format = query.get('format') ?? 'bundle';
   const extension = Object.hasOwn(EXTENSIONS, format) ? EXTENSIONS[format]! : `.${safeName(format, 'out')}`;
   const dir = await mkdtemp(join(tmpdir(), 'parallax-export-'));
