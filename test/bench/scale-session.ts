@@ -8,6 +8,7 @@ import type { SignalName, SpanKind } from '../../src/shared/domain';
 import { ROOT_STACK_ID, type StackInterner } from '../../src/main/engine/store/cpu-samples';
 import { SessionWriter } from '../../src/main/engine/store/session-writer';
 import type { Store } from '../../src/main/engine/store/store';
+import { seededRandom } from '../support/seeded-random';
 
 export interface ScaleSizes {
   cpuSamples: number;
@@ -37,18 +38,6 @@ export interface ScaleSession {
   /** Span ids that have children, for scoped questions. */
   sampleSpanIds: string[];
   generationMs: number;
-}
-
-/** mulberry32: a small seeded generator, so runs are comparable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Frame {
@@ -137,7 +126,7 @@ const hex = (rand: () => number, digits: number): string => {
  */
 export async function writeScaleSession(store: Store, sizes: ScaleSizes, cpuprofilePath?: string): Promise<ScaleSession> {
   const startedMs = performance.now();
-  const rand = random(42);
+  const rand = seededRandom(42);
   const sessionId = randomUUID();
   const perThread = Math.ceil(sizes.cpuSamples / sizes.threads);
   // Sample gaps average 1.05 intervals (see the jitter below); the last chunk takes what is left.

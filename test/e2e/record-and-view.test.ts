@@ -1,16 +1,15 @@
 // The path a person takes in the browser: attach to a running Node process by PID, record it, read
 // the session (flame graph, metrics, logs); and the served page's refusal of a missing or wrong token.
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe } from '../support/e2e-browser';
+import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe, waitIdle, IDLE_TIMEOUT_MS } from '../support/e2e-browser';
 import { tempStorePath } from '../support/store-files';
 import { type StartedTarget, startTarget } from '../support/targets';
 
 const SCENARIO = join(REPO_ROOT, 'test/fixtures/scenario-target.cjs');
 const VIEWPORT = { width: 1440, height: 900 };
-const IDLE_TIMEOUT_MS = 15_000;
 const PROCESS_LIST_TIMEOUT_MS = 15_000;
 const RECORDING_TIMEOUT_MS = 30_000;
 const ROW_HEIGHT_PX = 18;
@@ -19,10 +18,6 @@ const skipReason = browserSkipReason();
 if (skipReason) console.warn(`Skipping the browser end-to-end tests: ${skipReason}`);
 
 /** Waits until the renderer reports no pending engine call and no pending canvas draw. */
-async function waitIdle(page: Page): Promise<void> {
-  await page.waitForSelector('body[data-idle="true"]', { state: 'attached', timeout: IDLE_TIMEOUT_MS });
-}
-
 async function numberAttribute(locator: Locator, name: string): Promise<number> {
   return Number(await locator.getAttribute(name));
 }

@@ -4,20 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
-import { artifactPath, browserSkipReason, launchChromium, type ServedParallax, startServe } from '../support/e2e-browser';
+import { artifactPath, browserSkipReason, launchChromium, type ServedParallax, startServe, waitIdle, IDLE_TIMEOUT_MS } from '../support/e2e-browser';
 import { recordScenario } from '../support/recorded-sessions';
 import { tempStorePath } from '../support/store-files';
 
-const IDLE_TIMEOUT_MS = 15_000;
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`Skipping the browser end-to-end tests: ${skipReason}`);
-
-async function waitIdle(page: Page): Promise<void> {
-  await page.waitForSelector('body[data-idle="true"]', { state: 'attached', timeout: IDLE_TIMEOUT_MS });
-}
 
 function httpStatus(url: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<number> {
   return new Promise((resolve, reject) => {

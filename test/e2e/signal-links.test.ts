@@ -2,44 +2,20 @@
 // whose OpenTelemetry spans run known hot functions and log inside them, and a TypeScript program
 // compiled with source maps. Span -> its flame graph and logs, log -> its span, function -> its
 // spans, the sandwich and bottom-up views, search; screenshots of each view in both themes.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe } from '../support/e2e-browser';
+import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe, recordWithCli, waitIdle } from '../support/e2e-browser';
 import { tempStorePath } from '../support/store-files';
 
-const CLI = join(REPO_ROOT, 'bin/parallax.js');
 const BUSY = join(REPO_ROOT, 'test/fixtures/otel-busy-target.cjs');
 const TS_SOURCE = join(REPO_ROOT, 'test/fixtures/ts-target/hot-loop.ts');
-const IDLE_TIMEOUT_MS = 15_000;
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`Skipping the browser end-to-end tests: ${skipReason}`);
-
-/** Records with the CLI and returns the session id it prints last. */
-function record(store: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'record', '--store', store, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      const id = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0 && id) resolve(id);
-      else reject(new Error(`parallax record exited with ${code}: ${err.trim().split('\n').at(-1)}`));
-    });
-  });
-}
-
-async function waitIdle(page: Page): Promise<void> {
-  await page.waitForSelector('body[data-idle="true"]', { state: 'attached', timeout: IDLE_TIMEOUT_MS });
-}
 
 /** The labels the flame canvas drew last. */
 async function flameLabels(page: Page, testId = 'flame-canvas'): Promise<string[]> {
@@ -68,8 +44,8 @@ describe.skipIf(skipReason !== null)('links between signals', () => {
     copyFileSync(TS_SOURCE, join(tsDir, 'hot-loop.ts'));
     const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '--sourceMap', '--target', 'es2020', '--module', 'commonjs', '--types', 'node', '--typeRoots', join(REPO_ROOT, 'node_modules/@types'), join(tsDir, 'hot-loop.ts')], { encoding: 'utf8' });
     if (tsc.status !== 0) throw new Error(`tsc failed: ${tsc.stdout}${tsc.stderr}`);
-    busyId = await record(store.path, ['--name', 'shop', '--signals', 'cpu,logs,metrics,otlp', '--', process.execPath, BUSY]);
-    tsId = await record(store.path, ['--name', 'typescript', '--signals', 'cpu,logs', '--', process.execPath, join(tsDir, 'hot-loop.js'), '1200']);
+    busyId = await recordWithCli(store.path, ['--name', 'shop', '--signals', 'cpu,logs,metrics,otlp', '--', process.execPath, BUSY]);
+    tsId = await recordWithCli(store.path, ['--name', 'typescript', '--signals', 'cpu,logs', '--', process.execPath, join(tsDir, 'hot-loop.js'), '1200']);
     served = await startServe(store.path);
     browser = await launchChromium();
   }, 120_000);

@@ -1,42 +1,17 @@
 // The views of the other signals in the browser, on sessions recorded by the CLI into the store
 // the window serves: threads of a worker program, its allocations and trace events, and the span
 // waterfall of a program that exports OpenTelemetry spans.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe } from '../support/e2e-browser';
+import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe, recordWithCli, waitIdle } from '../support/e2e-browser';
 import { tempStorePath } from '../support/store-files';
 
-const CLI = join(REPO_ROOT, 'bin/parallax.js');
 const WORKERS = join(REPO_ROOT, 'test/fixtures/workers-target.cjs');
 const OTEL = join(REPO_ROOT, 'test/fixtures/otel-target.cjs');
-const IDLE_TIMEOUT_MS = 15_000;
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`Skipping the browser end-to-end tests: ${skipReason}`);
-
-/** Records with the CLI and returns the session id it prints last. */
-function record(store: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'record', '--store', store, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      const id = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0 && id) resolve(id);
-      else reject(new Error(`parallax record exited with ${code}: ${err.trim().split('\n').at(-1)}`));
-    });
-  });
-}
-
-async function waitIdle(page: Page): Promise<void> {
-  await page.waitForSelector('body[data-idle="true"]', { state: 'attached', timeout: IDLE_TIMEOUT_MS });
-}
 
 describe.skipIf(skipReason !== null)('the views of every signal', () => {
   const store = tempStorePath();
@@ -46,8 +21,8 @@ describe.skipIf(skipReason !== null)('the views of every signal', () => {
   let browser: Browser | null = null;
 
   beforeAll(async () => {
-    workersId = await record(store.path, ['--duration', '3', '--name', 'workers', '--signals', 'cpu,logs,metrics,heap,trace,workers', '--', process.execPath, WORKERS, '--late-after', '800']);
-    otelId = await record(store.path, ['--name', 'otel', '--', process.execPath, OTEL, 'json']);
+    workersId = await recordWithCli(store.path, ['--duration', '3', '--name', 'workers', '--signals', 'cpu,logs,metrics,heap,trace,workers', '--', process.execPath, WORKERS, '--late-after', '800']);
+    otelId = await recordWithCli(store.path, ['--name', 'otel', '--', process.execPath, OTEL, 'json']);
     served = await startServe(store.path);
     browser = await launchChromium();
   });

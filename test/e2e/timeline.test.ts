@@ -1,41 +1,15 @@
 // The timeline in the browser, on a real recording of a service that calls itself: drawn tracks,
 // a dragged range the flame graph follows, keyboard zoom and pan, Escape, hover, both themes.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe } from '../support/e2e-browser';
+import { artifactPath, browserSkipReason, launchChromium, REPO_ROOT, type ServedParallax, startServe, recordWithCli, waitIdle } from '../support/e2e-browser';
 import { tempStorePath } from '../support/store-files';
 
-const CLI = join(REPO_ROOT, 'bin/parallax.js');
 const TARGET = join(REPO_ROOT, 'test/fixtures/timeline-target.cjs');
-const IDLE_TIMEOUT_MS = 15_000;
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`Skipping the timeline browser tests: ${skipReason}`);
-
-function record(store: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'record', '--store', store, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      const id = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0 && id) resolve(id);
-      else reject(new Error(`parallax record exited with ${code}: ${err.trim().split('\n').at(-1)}`));
-    });
-  });
-}
-
-async function waitIdle(page: Page): Promise<void> {
-  // A key press or drag schedules work a frame later: let it start before waiting for the end.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.waitForSelector('body[data-idle="true"]', { state: 'attached', timeout: IDLE_TIMEOUT_MS });
-}
 
 async function viewWindow(page: Page): Promise<{ fromUs: number; toUs: number }> {
   const timeline = page.getByTestId('timeline');
@@ -56,7 +30,7 @@ describe.skipIf(skipReason !== null)('the timeline', () => {
   let browser: Browser | null = null;
 
   beforeAll(async () => {
-    sessionId = await record(store.path, ['--duration', '3', '--name', 'orders service', '--signals', 'cpu,logs,metrics,heap,trace,agent', '--', process.execPath, TARGET]);
+    sessionId = await recordWithCli(store.path, ['--duration', '3', '--name', 'orders service', '--signals', 'cpu,logs,metrics,heap,trace,agent', '--', process.execPath, TARGET]);
     served = await startServe(store.path);
     browser = await launchChromium();
   });

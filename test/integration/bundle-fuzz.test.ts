@@ -9,6 +9,7 @@ import { ParallaxError } from '../../src/shared/errors';
 import { recordScenario } from '../support/recorded-sessions';
 import { type Frame, framesOf, joinFrames, openBundle, rebuildBundle } from '../support/bundle-surgery';
 import { tempStorePath } from '../support/store-files';
+import { seededRandom } from '../support/seeded-random';
 
 const BUDGET_MS = 25_000;
 const MIN_CASES = 1500;
@@ -40,18 +41,6 @@ afterAll(async () => {
   await engine?.close();
   for (const remove of removeAll) remove();
 });
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(payload: Buffer, frames: Frame[], next: () => number): Buffer {
   const pick = (n: number): number => Math.floor(next() * n);
@@ -106,7 +95,7 @@ describe('bundle import under fuzzing', () => {
   it(`answers thousands of mutated bundles with a refusal or one whole session, within ${BUDGET_MS / 1000} s`, async () => {
     const { payload, manifest } = openBundle(valid);
     const frames = framesOf(payload);
-    const next = random(SEED);
+    const next = seededRandom(SEED);
     const count = (): number => (engine.store.db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
     const rows = (): number => (engine.store.db.prepare('SELECT (SELECT COUNT(*) FROM logs) + (SELECT COUNT(*) FROM stacks) + (SELECT COUNT(*) FROM cpu_chunks) AS n').get() as { n: number }).n;
     const file = join(workDir, 'case.parallax');

@@ -13,6 +13,7 @@ import { importForeignFile } from '../../src/main/engine/interop/import';
 import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 import { captureOtlpJson, pprofFromCpuProfile, recordRealProfiles } from '../support/interop-files';
 import { storeState } from '../support/store-state';
+import { seededRandom } from '../support/seeded-random';
 
 const BUDGET_MS = 25_000;
 // Cases run until the budget is spent (thousands on an idle machine), and never fewer than this.
@@ -61,18 +62,6 @@ const TINY_SNAPSHOT = JSON.stringify({
   edges: [1, 1, 7, 1, 2, 14],
   strings: ['', 'Thing'],
 });
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its number. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = ['{', '}', '[', ']', ',', ':', '"', '\\', 'null', 'true', '-1', '1e999', '99999999999999999999', '"__proto__"', '"nodes"', '"traceEvents"', '"ph"', '\u0000', '\uffff', '"\ud800"'];
 
@@ -132,7 +121,7 @@ it('survives thousands of mutated files of every format: a session or one clear 
   const reasons = new Map<string, number>();
   let caseNumber = 0;
   for (; performance.now() - started < BUDGET_MS || caseNumber < MIN_CASES; caseNumber++) {
-    const next = random(caseNumber + 1);
+    const next = seededRandom(caseNumber + 1);
     const seed = seeds[caseNumber % seeds.length]!;
     let bytes = mutate(seed.bytes, next);
     if (next() < 0.3) bytes = mutate(bytes, next);

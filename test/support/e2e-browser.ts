@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -11,7 +11,9 @@ export const RENDERER_INDEX = join(REPO_ROOT, 'out/renderer/index.html');
 /** Screenshots and other artifacts a person looks at after a run. */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-results/e2e');
 
+export const IDLE_TIMEOUT_MS = 15_000;
 const SERVE_URL_TIMEOUT_MS = 20_000;
+const RECORD_TIMEOUT_MS = 60_000;
 const SERVE_STOP_GRACE_MS = 5000;
 
 /** Why the browser tests cannot run here, or null when they can; the caller skips and prints it. */
@@ -96,4 +98,28 @@ export async function startServe(storePath: string): Promise<ServedParallax> {
     await stop();
     throw error;
   }
+}
+
+/** Waits until the window is idle; a key press or drag schedules work a frame later, so let it start first. */
+export async function waitIdle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.waitForSelector('body[data-idle="true"]', { state: 'attached', timeout: IDLE_TIMEOUT_MS });
+}
+
+/** Records with `parallax record --store STORE ARGS` and returns the session id it prints last. */
+export function recordWithCli(store: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/parallax.js'), 'record', '--store', store, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), RECORD_TIMEOUT_MS);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const id = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && id) resolve(id);
+      else reject(new Error(`parallax record exited with ${code}: ${err.trim().split('\n').at(-1)}`));
+    });
+  });
 }

@@ -10,6 +10,7 @@ import type { CallFrameKey } from '../../../src/main/engine/store/cpu-samples';
 import { Store } from '../../../src/main/engine/store/store';
 import { readChromeTrace, readCpuProfile, readPprof } from '../../support/interop-checks';
 import { type SyntheticSession, frame, writeSyntheticSession } from '../../support/synthetic-session';
+import { seededRandom } from '../../support/seeded-random';
 
 const CASES = Number(process.env.PARALLAX_FUZZ_CASES ?? 1500);
 const T0 = 1_700_000_000_000_000;
@@ -17,18 +18,6 @@ const NAMES = ['', 'main', '(anonymous)', 'ЗапросОбработчик', '�
 
 const dir = mkdtempSync(join(tmpdir(), 'parallax-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed by its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomSession(id: string, rnd: () => number): SyntheticSession {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
@@ -98,7 +87,7 @@ describe('exporters under fuzz', () => {
     let files = 0;
     try {
       for (let seed = 1; seed <= CASES; seed++) {
-        const rnd = random(seed);
+        const rnd = seededRandom(seed);
         const id = `fuzz-${seed}`;
         writeSyntheticSession(store, randomSession(id, rnd));
         damage(store, id, rnd);
