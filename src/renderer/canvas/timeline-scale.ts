@@ -89,20 +89,36 @@ export interface Loaded {
   resolutionUs: number;
 }
 
+/** µs per column to ask for: the view's own pixel size rounded down to a power of two, so small zooms keep one resolution. */
+export function quantisedResolutionUs(view: TimeRange, plot: Plot): number {
+  const needUs = (view.toUs - view.fromUs) / Math.max(1, plot.widthPx);
+  return 2 ** Math.floor(Math.log2(Math.max(needUs, 2 ** -10)));
+}
+
 /**
  * Whether the view needs a new answer: it reaches past what is loaded, or its pixels are finer
- * than the loaded columns, or so much coarser that the answer is mostly wasted.
+ * than the loaded columns, or four times coarser, so the answer is mostly wasted.
  */
 export function needsFetch(view: TimeRange, plot: Plot, loaded: Loaded | null): boolean {
   if (!loaded) return true;
   const needUs = (view.toUs - view.fromUs) / Math.max(1, plot.widthPx);
   if (view.fromUs < loaded.range.fromUs || view.toUs > loaded.range.toUs) return true;
-  return needUs < loaded.resolutionUs / 1.5 || needUs > loaded.resolutionUs * 2.5;
+  return needUs < loaded.resolutionUs * 0.999 || needUs >= loaded.resolutionUs * 4;
 }
 
-/** The window to ask for: the view plus one view width each side, at the view's pixel density. */
-export function fetchWindow(view: TimeRange, plot: Plot, maxWidthPx = 8192): { range: TimeRange; widthPx: number } {
+/**
+ * The window to ask for: the view plus half its width each side, at the quantised resolution,
+ * snapped outwards to blocks of half a plot width. Views near each other ask for the same window,
+ * so answers repeat and are cached; a wider answer than maxWidthPx coarsens the resolution.
+ */
+export function fetchWindow(view: TimeRange, plot: Plot, maxWidthPx = 16_384): { range: TimeRange; widthPx: number } {
   const length = view.toUs - view.fromUs;
-  const widthPx = Math.min(maxWidthPx, Math.max(1, Math.round(plot.widthPx * 3)));
-  return { range: { fromUs: view.fromUs - length, toUs: view.toUs + length }, widthPx };
+  const blockPx = Math.max(1, Math.ceil(plot.widthPx / 2));
+  for (let resolutionUs = quantisedResolutionUs(view, plot); ; resolutionUs *= 2) {
+    const blockUs = resolutionUs * blockPx;
+    const fromUs = Math.floor((view.fromUs - length / 2) / blockUs) * blockUs;
+    const toUs = Math.ceil((view.toUs + length / 2) / blockUs) * blockUs;
+    const widthPx = Math.round((toUs - fromUs) / resolutionUs);
+    if (widthPx <= maxWidthPx) return { range: { fromUs, toUs }, widthPx };
+  }
 }

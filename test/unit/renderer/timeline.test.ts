@@ -1,7 +1,7 @@
 // The timeline's pure parts: view window maths, fetch decisions, track layout, hit-testing, span rows, keys.
 import { describe, expect, it } from 'vitest';
 import { HEADER_WIDTH, layoutTimeline, RULER_HEIGHT, sliceAt, spanAt, trackAt, DEFAULT_DEPTH_LIMIT } from '../../../src/renderer/canvas/timeline-layout';
-import { clampWindow, fetchWindow, needsFetch, panBy, tickLabel, ticks, tickStepUs, timeToX, xToTime, zoomAround, MIN_WINDOW_US } from '../../../src/renderer/canvas/timeline-scale';
+import { clampWindow, fetchWindow, needsFetch, panBy, quantisedResolutionUs, tickLabel, ticks, tickStepUs, timeToX, xToTime, zoomAround, MIN_WINDOW_US } from '../../../src/renderer/canvas/timeline-scale';
 import { matchingFunctions } from '../../../src/renderer/canvas/timeline-search';
 import { layoutSpanRows } from '../../../src/renderer/canvas/timeline-span-rows';
 import { keyAction, wheelAction } from '../../../src/renderer/views/timeline/timeline-keys';
@@ -75,17 +75,30 @@ describe('the view window', () => {
   });
 
   it('fetches only when the view outgrows what is loaded', () => {
+    // 1000 µs per pixel rounds down to 512; blocks of half the plot (256 ms) hold the view and half its width each side.
+    expect(quantisedResolutionUs(view, plot)).toBe(512);
     const fetched = fetchWindow(view, plot);
-    expect(fetched.range).toEqual({ fromUs: -1_000_000, toUs: 2_000_000 });
-    expect(fetched.widthPx).toBe(3000);
-    const loaded = { range: fetched.range, resolutionUs: 1000 };
+    expect(fetched.range).toEqual({ fromUs: -512_000, toUs: 1_536_000 });
+    expect(fetched.widthPx).toBe(4000);
+    const loaded = { range: fetched.range, resolutionUs: 512 };
     expect(needsFetch(view, plot, null)).toBe(true);
     expect(needsFetch(panBy(view, 0.5, null), plot, loaded)).toBe(false);
     expect(needsFetch(panBy(view, 1.5, null), plot, loaded)).toBe(true);
     expect(needsFetch(zoomAround(view, 0.5, 500_000, null), plot, loaded)).toBe(true);
-    // Zoomed out far enough that most of the loaded detail would be drawn into shared pixels.
     expect(needsFetch({ fromUs: -900_000, toUs: 1_900_000 }, plot, loaded)).toBe(true);
+    // Zoomed out so far (4x the loaded columns) that most of the loaded detail would be drawn into shared pixels.
+    expect(needsFetch(fetched.range, plot, loaded)).toBe(true);
     expect(needsFetch({ fromUs: -100_000, toUs: 1_100_000 }, plot, loaded)).toBe(false);
+  });
+
+  it('asks for one window for views near each other, and coarsens rather than ask too wide', () => {
+    expect(fetchWindow(panBy(view, 0.01, null), plot)).toEqual(fetchWindow(view, plot));
+    expect(fetchWindow({ fromUs: 0, toUs: 1_020_000 }, plot)).toEqual(fetchWindow(view, plot));
+    const narrow = fetchWindow(view, plot, 2000);
+    expect(narrow.widthPx).toBeLessThanOrEqual(2000);
+    expect((narrow.range.toUs - narrow.range.fromUs) / narrow.widthPx).toBe(1024);
+    expect(narrow.range.fromUs).toBeLessThanOrEqual(-500_000);
+    expect(narrow.range.toUs).toBeGreaterThanOrEqual(1_500_000);
   });
 });
 

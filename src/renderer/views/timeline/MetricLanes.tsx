@@ -7,6 +7,7 @@ import { HEADER_WIDTH } from '../../canvas/timeline-layout';
 import { formatMetricValue } from '../../format/units';
 import { useSelection } from '../../state/selection';
 import { alignSeries } from '../metrics/align-series';
+import { lanePoints } from './lane-points';
 import { type ChartGroup, groupMetrics } from '../metrics/metric-groups';
 
 const LANE_HEIGHT = 30;
@@ -33,11 +34,16 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
   const viewRef = useRef(view);
   viewRef.current = view;
   const series = useMemo(() => group.series.slice(0, PALETTE.length), [group]);
+  const aligned = useMemo(() => alignSeries(series), [series]);
+  const alignedRef = useRef(aligned);
+  alignedRef.current = aligned;
+  const widthRef = useRef(widthPx);
+  widthRef.current = widthPx;
 
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
-    const aligned = alignSeries(series);
+    const shown = lanePoints(aligned, viewRef.current.fromUs / 1e6, viewRef.current.toUs / 1e6, widthRef.current);
     const band = themeColor('--range-band', 'rgba(78,156,255,0.16)');
     const accent = themeColor('--accent', '#4e9cff');
     const plot = new uPlot(
@@ -64,8 +70,9 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
             (u) => {
               const index = u.cursor.idx;
               const values = u.data[1];
-              // Away from the lanes, the last value stands.
-              const value = index == null ? values?.[values.length - 1] : values?.[index];
+              // Away from the lanes, the session's last value stands.
+              const whole = alignedRef.current.ys[0];
+              const value = index == null ? whole?.[whole.length - 1] : values?.[index];
               if (valueRef.current) valueRef.current.textContent = formatMetricValue(value ?? null, group.unit);
             },
           ],
@@ -85,7 +92,7 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
           ],
         },
       },
-      [aligned.xs, ...aligned.ys] as uPlot.AlignedData,
+      [shown.xs, ...shown.ys] as uPlot.AlignedData,
       host,
     );
     plotRef.current = plot;
@@ -94,15 +101,34 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
       plotRef.current = null;
     };
     // Width, view and range are applied below without rebuilding the chart.
-  }, [series, group.unit, themeVersion, setRange]);
+  }, [aligned, group.unit, themeVersion, setRange]);
 
+  // One rescale per frame however many view steps came in it, with only the window's points
+  // (a few per pixel): drawing every point of a long session on each step is what made frames slow.
+  const rescaleFrame = useRef<number | null>(null);
   useEffect(() => {
-    plotRef.current?.setSize({ width: Math.max(50, widthPx), height: LANE_HEIGHT });
-  }, [widthPx]);
-
-  useEffect(() => {
-    plotRef.current?.setScale('x', { min: view.fromUs / 1e6, max: view.toUs / 1e6 });
-  }, [view.fromUs, view.toUs]);
+    if (rescaleFrame.current !== null) return;
+    rescaleFrame.current = requestAnimationFrame(() => {
+      rescaleFrame.current = null;
+      const plot = plotRef.current;
+      if (!plot) return;
+      const shown = viewRef.current;
+      const width = Math.max(50, widthRef.current);
+      const points = lanePoints(alignedRef.current, shown.fromUs / 1e6, shown.toUs / 1e6, width);
+      plot.batch(() => {
+        if (plot.width !== width) plot.setSize({ width, height: LANE_HEIGHT });
+        plot.setData([points.xs, ...points.ys] as uPlot.AlignedData, false);
+        plot.setScale('x', { min: shown.fromUs / 1e6, max: shown.toUs / 1e6 });
+      });
+    });
+  }, [view.fromUs, view.toUs, widthPx]);
+  useEffect(
+    () => () => {
+      if (rescaleFrame.current !== null) cancelAnimationFrame(rescaleFrame.current);
+      rescaleFrame.current = null;
+    },
+    [],
+  );
 
   useEffect(() => {
     rangeRef.current = range;

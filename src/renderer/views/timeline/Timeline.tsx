@@ -109,6 +109,8 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
     [answer, windowState.collapsed, windowState.expanded, threadNames],
   );
   const matches = useMemo(() => matchingFunctions(functions, query), [functions, query]);
+  // Twenty computed-style reads: once per theme, not once per frame.
+  const theme = useMemo(() => readTheme(), [themeVersion]);
   const show = (next: TimeRange) => useTimelineWindow.getState().show(session.id, clampWindow(next, extent));
   const timeAt = (x: number) => xToTime(view, plot, x);
   const slopUs = ((view.toUs - view.fromUs) / plot.widthPx) * HOVER_SLOP_PX;
@@ -146,7 +148,7 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
           dragRange,
           hoverUs: hover?.timeUs ?? null,
           matches,
-          theme: readTheme(),
+          theme,
         });
         const root = rootRef.current;
         if (root) {
@@ -162,7 +164,7 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
       cancelAnimationFrame(frame);
       markDrawn(DRAW_KEY);
     };
-  }, [answer, layout, functions, view, size.width, viewportHeight, scrollTop, originUs, selection.range, selection.threadId, selection.spanId, dragRange?.fromUs, dragRange?.toUs, hover?.timeUs, matches, themeVersion]);
+  }, [answer, layout, functions, view, size.width, viewportHeight, scrollTop, originUs, selection.range, selection.threadId, selection.spanId, dragRange?.fromUs, dragRange?.toUs, hover?.timeUs, matches, theme]);
 
   const act = (action: TimelineAction, anchorUs?: number): void => {
     if (action.type === 'zoom') show(zoomAround(view, action.factor, anchorUs ?? (hover?.timeUs ?? (view.fromUs + view.toUs) / 2), extent));
