@@ -11,7 +11,7 @@ import { ParallaxError, messageOf } from '../../../shared/errors';
 import { snapshotFolder } from '../capture/heap';
 import { SCHEMA_VERSION } from '../store/schema';
 import type { Store } from '../store/store';
-import { type Cell, type TableBlock, cellAt, decodeBlock } from './columns';
+import { type Cell, ColumnKind, type TableBlock, decodeBlock } from './columns';
 import { CHECKSUM_BYTES, FOOTER_BYTES, HEADER_BYTES, readFooter, readHeader } from './container';
 import { BundleContentError } from './errors';
 import { type Frame, FrameType, readFrames } from './frames';
@@ -255,6 +255,20 @@ function fsOpenNew(path: string): Promise<FileHandle> {
   return open(path, 'wx');
 }
 
+/** Rows per multi-row INSERT: one statement call binds this many rows (kept under SQLite's bound-parameter limit). */
+const INSERT_BATCH_ROWS = 128;
+const MAX_BOUND_PARAMETERS = 32_000;
+type Statement = ReturnType<Store['db']['prepare']>;
+
+/** Where each written value comes from: the bundle as is, or rewritten for this store. */
+const enum Source {
+  Plain,
+  Nulls,
+  Session,
+  Parent,
+  File,
+}
+
 /** Writes every checked table under `sessionId` in one transaction, renumbering row ids. */
 function writeTables(store: Store, tables: Map<string, CheckedTable>, sessionId: string): void {
   const parents = new Set(BUNDLE_TABLES.flatMap((t) => (t.parent ? [t.parent.table] : [])));
@@ -270,24 +284,57 @@ function writeTables(store: Store, tables: Map<string, CheckedTable>, sessionId:
       const parentIds = spec.parent ? newIds.get(spec.parent.table)! : null;
       const fileIndex = spec.name === 'heap_snapshots' ? table.names.indexOf('file') : -1;
       const written = table.names.map((_n, i) => i).filter((i) => i !== rowidIndex);
-      const insert = store.db.prepare(
-        `INSERT INTO "${spec.name}" (${written.map((i) => `"${table.names[i]}"`).join(', ')}) VALUES (${written.map(() => '?').join(', ')})`,
-      );
+      const width = written.length;
+      const columnList = written.map((i) => `"${table.names[i]}"`).join(', ');
+      const tuple = `(${written.map(() => '?').join(', ')})`;
       const remember = parents.has(spec.name) && rowidIndex >= 0 ? new Map<number, number>() : null;
       if (remember) newIds.set(spec.name, remember);
-      const values: Cell[] = new Array<Cell>(written.length);
+      // Parent rows need each new row id, so they go one per statement; all others in batches.
+      const batch = remember ? 1 : Math.max(1, Math.min(INSERT_BATCH_ROWS, Math.floor(MAX_BOUND_PARAMETERS / Math.max(1, width))));
+      const statements = new Map<number, Statement>();
+      const statement = (rows: number): Statement => {
+        let found = statements.get(rows);
+        if (!found) {
+          found = store.db.prepare(`INSERT INTO "${spec.name}" (${columnList}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`);
+          statements.set(rows, found);
+        }
+        return found;
+      };
+      const sources = written.map((i) =>
+        i === sessionIndex ? Source.Session : i === parentIndex ? Source.Parent : i === fileIndex ? Source.File : Source.Plain,
+      );
+      let params: Cell[] = new Array<Cell>(batch * width);
       for (const block of table.blocks) {
-        for (let r = 0; r < block.rowCount; r++) {
-          for (let w = 0; w < written.length; w++) {
-            const i = written[w]!;
-            let v = cellAt(block.columns[i]!, r);
-            if (i === sessionIndex) v = sessionId;
-            else if (i === parentIndex) v = parentIds!.get(v as number)!;
-            else if (i === fileIndex) v = join(folder, v as string);
-            values[w] = v;
+        const values = written.map((i) => block.columns[i]!.values);
+        const kinds = written.map((i, w) => (sources[w] === Source.Plain && block.columns[i]!.kind === ColumnKind.Null ? Source.Nulls : sources[w]!));
+        const rowids = rowidIndex >= 0 ? block.columns[rowidIndex]!.values : null;
+        for (let first = 0; first < block.rowCount; first += batch) {
+          const rows = Math.min(batch, block.rowCount - first);
+          if (params.length !== rows * width) params = new Array<Cell>(rows * width);
+          let p = 0;
+          for (let r = first; r < first + rows; r++) {
+            for (let w = 0; w < width; w++) {
+              switch (kinds[w]) {
+                case Source.Plain:
+                  params[p++] = values[w]![r]!;
+                  break;
+                case Source.Nulls:
+                  params[p++] = null;
+                  break;
+                case Source.Session:
+                  params[p++] = sessionId;
+                  break;
+                case Source.Parent:
+                  params[p++] = parentIds!.get(values[w]![r] as number)!;
+                  break;
+                case Source.File:
+                  params[p++] = join(folder, values[w]![r] as string);
+                  break;
+              }
+            }
           }
-          const result = insert.run(values);
-          if (remember) remember.set(cellAt(block.columns[rowidIndex]!, r) as number, Number(result.lastInsertRowid));
+          const result = statement(rows).run(params);
+          if (remember) remember.set(rowids![first] as number, Number(result.lastInsertRowid));
         }
       }
     }

@@ -22,6 +22,21 @@ function words(key: string): string[] {
 
 /** A key naming a secret: password, api_key, authToken, x-api-key, client.secret, ... (not "author", "tokens"). */
 export function isSecretKey(key: string): boolean {
+  let verdict = secretKeys.get(key);
+  if (verdict === undefined) {
+    verdict = secretKeyWords(key);
+    if (secretKeys.size >= MEMO_ENTRIES) secretKeys.clear();
+    secretKeys.set(key, verdict);
+  }
+  return verdict;
+}
+
+/** Verdicts per key: attribute and key=value keys repeat across rows, the word split is costly. */
+const MEMO_ENTRIES = 4096;
+const secretKeys = new Map<string, boolean>();
+const authHeaderKeys = new Map<string, boolean>();
+
+function secretKeyWords(key: string): boolean {
   const parts = words(key);
   for (let i = 0; i < parts.length; i++) {
     if (SECRET_WORDS.has(parts[i]!)) return true;
@@ -32,6 +47,16 @@ export function isSecretKey(key: string): boolean {
 
 /** An HTTP header that carries credentials, alone or as the last part of an attribute name. */
 export function isAuthHeaderKey(key: string): boolean {
+  let verdict = authHeaderKeys.get(key);
+  if (verdict === undefined) {
+    verdict = authHeaderName(key);
+    if (authHeaderKeys.size >= MEMO_ENTRIES) authHeaderKeys.clear();
+    authHeaderKeys.set(key, verdict);
+  }
+  return verdict;
+}
+
+function authHeaderName(key: string): boolean {
   const lower = key.toLowerCase();
   const last = lower.split(/[.]/).pop() ?? lower;
   return AUTH_HEADERS.has(last) || AUTH_HEADERS.has(last.replace(/_/g, '-'));
@@ -60,13 +85,23 @@ const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 const SCHEME_TOKEN = /\b(Bearer|Basic|Token|Digest)(\s+)(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}/gi;
 const AWS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
 const KEY_VALUE = /([A-Za-z_][\w.-]{0,63})(["']?[ \t]*[=:][ \t]*)(\[redacted\]|"[^"\n]*"|'[^'\n]*'|[^\s,;&"'})\]]+)/g;
+/** Text none of the rules above can match: no key=value or key: value, no PEM, JWT, scheme word or AWS key prefix. */
+const MAY_HOLD_SECRET = /[=:]|-----BEGIN|eyJ|AKIA|ASIA|bearer|basic|token|digest/i;
 const ENV_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 const FLAG = /^(--?[A-Za-z][\w.-]*)(?:=(.*))?$/s;
+
+/** Values up to this length are remembered with their result; at most this many of them. */
+const MEMO_VALUE_CHARS = 512;
+const MEMO_VALUES = 65_536;
 
 export class Redactor {
   private readonly counts = new Map<string, { kind: RedactionKind; where: string; count: number }>();
 
+  /** While a value is redacted for the memo, the counts it adds. */
+  private recording: [RedactionKind, number][] | null = null;
+
   private note(kind: RedactionKind, where: string, n = 1): void {
+    this.recording?.push([kind, n]);
     const key = `${kind}\u0000${where}`;
     const entry = this.counts.get(key) ?? { kind, where, count: 0 };
     entry.count += n;
@@ -78,7 +113,35 @@ export class Redactor {
     return [...this.counts.values()].sort((a, b) => a.where.localeCompare(b.where) || a.kind.localeCompare(b.kind));
   }
 
+  /**
+   * Redacts one value by its column's rule. Values repeat a lot (the same attribute map on every
+   * log line), so results of short values are remembered with the counts they added, and a
+   * repeat adds the same counts again without scanning.
+   */
   apply(rule: RedactionRule, where: string, value: string): string {
+    if (value.length > MEMO_VALUE_CHARS) return this.applyRule(rule, where, value);
+    const key = `${rule}\u0000${where}\u0000${value}`;
+    const known = this.memo.get(key);
+    if (known) {
+      for (const [kind, n] of known.notes) this.note(kind, where, n);
+      return known.out;
+    }
+    const notes: [RedactionKind, number][] = [];
+    this.recording = notes;
+    let out: string;
+    try {
+      out = this.applyRule(rule, where, value);
+    } finally {
+      this.recording = null;
+    }
+    if (this.memo.size >= MEMO_VALUES) this.memo.clear();
+    this.memo.set(key, { out, notes });
+    return out;
+  }
+
+  private readonly memo = new Map<string, { out: string; notes: [RedactionKind, number][] }>();
+
+  private applyRule(rule: RedactionRule, where: string, value: string): string {
     if (rule === 'text') return this.text(where, value);
     if (rule === 'command-line') return this.commandLine(where, value);
     return this.attributes(where, value);
@@ -86,7 +149,7 @@ export class Redactor {
 
   /** Secrets by shape (PEM, JWT, scheme tokens, AWS keys) and by key in key=value text. */
   text(where: string, value: string): string {
-    if (value.length === 0) return value;
+    if (value.length === 0 || !MAY_HOLD_SECRET.test(value)) return value;
     let out = value;
     out = out.replace(PEM, () => (this.note('private-key', where), REDACTED));
     out = out.replace(JWT, () => (this.note('jwt', where), REDACTED));

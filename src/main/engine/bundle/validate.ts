@@ -10,6 +10,8 @@ import type { BundleManifest } from './manifest';
 import { type BundleTable, type StoreColumn, BUNDLE_TABLES, bundleTable, storeColumns } from './tables';
 
 const STATUSES: readonly SessionStatus[] = ['completed', 'target-exited', 'interrupted', 'failed'];
+/** Stack ids below this are looked up in a byte array (16 MiB at most), above it in the set. */
+const DENSE_STACK_IDS = 1 << 24;
 const SNAPSHOT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 /** One table's rows as decoded, with what the store says about its columns. */
@@ -33,14 +35,18 @@ function compatible(kind: ColumnKind, type: string, values: Cell[]): boolean {
   return true;
 }
 
-/** Every value of a column across blocks, in row order. */
-function* cells(table: CheckedTable, column: string): Generator<Cell> {
+/** Every value of a column across blocks, in row order (one array, not a generator: these run per row). */
+function cells(table: CheckedTable, column: string): Cell[] {
   const index = table.names.indexOf(column);
-  if (index < 0) return;
+  if (index < 0) return [];
+  if (table.blocks.length === 1 && table.blocks[0]!.columns[index]!.kind !== ColumnKind.Null) return table.blocks[0]!.columns[index]!.values;
+  const all: Cell[] = [];
   for (const block of table.blocks) {
     const col = block.columns[index]!;
-    for (let r = 0; r < block.rowCount; r++) yield cellAt(col, r);
+    if (col.kind === ColumnKind.Null) for (let r = 0; r < block.rowCount; r++) all.push(null);
+    else for (const v of col.values) all.push(v);
   }
+  return all;
 }
 
 function idSet(table: CheckedTable | undefined, column: string): Set<number> {
@@ -124,12 +130,19 @@ function checkSessionColumn(table: CheckedTable, sessionId: string): void {
 }
 
 function checkUniqueKey(table: CheckedTable, columns: StoreColumn[]): void {
-  const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => table.names.indexOf(c.name));
+  // The session column holds one value in every row (checked before), so it adds nothing to a key.
+  const key = columns
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => table.names.indexOf(c.name))
+    .filter((i, _k, all) => all.length === 1 || table.names[i] !== table.spec.sessionColumn);
   if (key.length === 0 || key.some((i) => i < 0)) return;
   if (key.length === 1) {
-    // One-column keys (row ids) compare as values: no string per row.
+    // One-column keys (row ids) compare as values: no string per row; ids in rising order need no set.
+    const values = cells(table, table.names[key[0]!]!);
+    if (strictlyRising(values)) return;
     const seenValues = new Set<Cell>();
-    for (const v of cells(table, table.names[key[0]!]!)) {
+    for (const v of values) {
       if (seenValues.has(v)) fail(`table ${table.spec.name} holds a key twice`);
       seenValues.add(v);
     }
@@ -145,10 +158,26 @@ function checkUniqueKey(table: CheckedTable, columns: StoreColumn[]): void {
   }
 }
 
+function strictlyRising(values: Cell[]): boolean {
+  let previous = -Infinity;
+  for (const v of values) {
+    if (typeof v !== 'number' || !(v > previous)) return false;
+    previous = v;
+  }
+  return true;
+}
+
 function checkJson(table: CheckedTable, column: string, shape: 'object' | 'array'): void {
+  // Texts come from a per-block dictionary: the same string repeats, and is checked once.
+  const checked = new Set<string>();
   for (const v of cells(table, column)) {
     if (v === null) continue;
-    if (typeof v !== 'string' || !jsonDepthWithin(v, MAX_JSON_DEPTH)) fail(`column ${table.spec.name}.${column} holds JSON nested too deeply`);
+    if (typeof v === 'string') {
+      if (checked.has(v)) continue;
+      if (checked.size < 65_536) checked.add(v);
+    }
+    // Nesting deeper than the limit takes more brackets than a shorter text holds.
+    if (typeof v !== 'string' || (v.length > MAX_JSON_DEPTH && !jsonDepthWithin(v, MAX_JSON_DEPTH))) fail(`column ${table.spec.name}.${column} holds JSON nested too deeply`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(v);
@@ -192,15 +221,23 @@ function checkStacks(tables: Map<string, CheckedTable>): void {
   const chunks = tables.get('cpu_chunks');
   if (chunks) {
     const [count, times, ids] = ['sample_count', 'times', 'stacks'].map((c) => chunks.names.indexOf(c));
+    // Sample stack ids are checked against a byte per id when the ids are dense enough.
+    let largest = 0;
+    for (const id of stackIds) if (id > largest) largest = id;
+    const known = largest < DENSE_STACK_IDS ? new Uint8Array(largest + 1) : null;
+    if (known) for (const id of stackIds) known[id] = 1;
     for (const block of chunks.blocks) {
       for (let r = 0; r < block.rowCount; r++) {
         const n = cellAt(block.columns[count!]!, r) as number;
         const t = cellAt(block.columns[times!]!, r) as Buffer;
         const s = cellAt(block.columns[ids!]!, r) as Buffer;
         if (!(n >= 1) || t.length !== n * 8 || s.length !== n * 4) fail('a CPU sample chunk has a sample count that does not match its data');
+        const timesUs = t.byteOffset % 8 === 0 ? new Float64Array(t.buffer, t.byteOffset, n) : new Float64Array(new Uint8Array(t).buffer);
+        const stackOf = s.byteOffset % 4 === 0 ? new Int32Array(s.buffer, s.byteOffset, n) : new Int32Array(new Uint8Array(s).buffer);
         for (let i = 0; i < n; i++) {
-          if (!Number.isFinite(t.readDoubleLE(i * 8))) fail('a CPU sample has a time that is not a finite number');
-          if (!stackIds.has(s.readInt32LE(i * 4))) fail(`a CPU sample refers to a missing stack ${s.readInt32LE(i * 4)}`);
+          if (!Number.isFinite(timesUs[i]!)) fail('a CPU sample has a time that is not a finite number');
+          const stack = stackOf[i]!;
+          if (known ? !(stack >= 0 && stack <= largest && known[stack] === 1) : !stackIds.has(stack)) fail(`a CPU sample refers to a missing stack ${stack}`);
         }
       }
     }

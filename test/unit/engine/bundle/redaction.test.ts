@@ -117,3 +117,21 @@ describe('what counts as secret', () => {
     expect(looksLikeSecretValue('AVeryLongCamelCaseIdentifierNameWithoutDigits')).toBe(false);
   });
 });
+
+describe('redaction of repeated values', () => {
+  it('gives the same result and counts for a value seen again as for a value seen first', () => {
+    const values = [
+      ['text', 'logs.text', 'login ok password=hunter2 user=bob'],
+      ['attributes', 'logs.attributes', JSON.stringify({ authorization: 'Basic abc', nested: { apiKey: 'k', ok: 'fine' } })],
+      ['command-line', 'sessions.target_title', 'SECRET=1 node --token abc server.js'],
+      ['text', 'spans.name', 'GET /orders/:id'],
+    ] as const;
+    const once = new Redactor();
+    const expected = values.map(([rule, where, value]) => once.apply(rule, where, value));
+    const repeated = new Redactor();
+    for (let round = 0; round < 3; round++) {
+      expect(values.map(([rule, where, value]) => repeated.apply(rule, where, value))).toEqual(expected);
+    }
+    expect(repeated.report()).toEqual(once.report().map((entry) => ({ ...entry, count: entry.count * 3 })));
+  });
+});
