@@ -7,6 +7,7 @@ import { countSamplesInSpans } from '../../../src/main/engine/analysis/span-samp
 import { ROOT_STACK_ID } from '../../../src/main/engine/store/cpu-samples';
 import { SessionWriter } from '../../../src/main/engine/store/session-writer';
 import { Store } from '../../../src/main/engine/store/store';
+import { TimeCounts } from '../../../src/main/engine/store/time-counts';
 import { tempStorePath } from '../../support/store-files';
 
 let cleanups: (() => void)[] = [];
@@ -190,6 +191,31 @@ describe('windowed reads from memory', () => {
     append(10);
     check();
     expect(store.traceEvents.count('other-session')).toBe(0);
+  });
+
+  it('counts by SQLite directly and from per-second counts with the same answers', () => {
+    const { store, append } = openSession();
+    append(20);
+    const sqlCount = (range: { fromUs: number; toUs: number } | undefined, kind?: string): number =>
+      store.db
+        .prepare(`SELECT count(*) FROM trace_events WHERE session_id = 's' ${range ? 'AND ts_us BETWEEN @fromUs AND @toUs' : ''} ${kind ? 'AND kind = @kind' : ''}`)
+        .pluck()
+        .get({ ...(range ?? {}), ...(kind ? { kind } : {}) }) as number;
+    // Always counting directly, and building the per-second counts at once.
+    const direct = new TimeCounts(store.db, 'trace_events', 'kind', Infinity);
+    const switched = new TimeCounts(store.db, 'trace_events', 'kind', -1);
+    const check = (): void => {
+      for (const range of windows(store, random(21))) {
+        for (const kind of [undefined, 'gc', 'mark', 'http'] as const) {
+          const want = sqlCount(range, kind);
+          expect(direct.count('s', range, kind)).toBe(want);
+          expect(switched.count('s', range, kind)).toBe(want);
+        }
+      }
+    };
+    check();
+    append(10);
+    check();
   });
 
   it('counts the samples inside each span on its thread as a sorted scan does', () => {

@@ -79,11 +79,13 @@ function lowerBound(values: Float64Array, target: number): number {
  * heaviest first. Samples of overlapping spans are counted for each of them.
  */
 export function functionSpans(store: Store, sessionId: string, key: FunctionKey, range: TimeRange | undefined, limit: number): FunctionSpan[] {
-  const ids = matchingFunctionIds(store.cpu.functions(sessionId), key);
+  // The CPU cache's tables: read once per session and shared with the flame graph and timeline.
+  const tables = store.cpu.cache.session(sessionId).tables;
+  const ids = matchingFunctionIds(tables.functions, key);
   if (ids.size === 0) return [];
   const spans = store.spans.list(sessionId, { range, limit: SPAN_LIMIT });
   if (spans.length === 0) return [];
-  const marks = stacksWithFunction(store.cpu.stacks(sessionId), ids);
+  const marks = stacksWithFunction(tables.stacks, ids);
   const window = { fromUs: Math.min(...spans.map((s) => s.startUs)), toUs: Math.max(...spans.map((s) => s.endUs)) };
   const threads = samplesByThread(store, sessionId, window, marks);
 

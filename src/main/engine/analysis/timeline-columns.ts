@@ -47,17 +47,21 @@ export interface SessionColumns {
  * grow by what a tick added rather than being read whole every few seconds.
  */
 export function readEventColumns(db: Db, sessionId: string, previous: EventColumns | null = null): EventColumns {
+  if (!previous) return readAllEventColumns(db, sessionId);
   const fields = `id, thread_id, kind, ts_us, dur_us, name`;
   // The unary + keeps SQLite on the rowid range for the newest rows instead of the session's whole index.
-  const rows = (
-    previous
-      ? db.prepare(`SELECT ${fields} FROM trace_events WHERE id > ? AND +session_id = ?`).raw().all(previous.lastId, sessionId)
-      : db.prepare(`SELECT ${fields} FROM trace_events WHERE session_id = ? ORDER BY ts_us`).raw().all(sessionId)
-  ) as [number, number, TraceEventKind, number, number | null, string][];
-  if (previous && rows.length === 0) return previous;
-  if (previous) rows.sort((x, y) => x[3] - y[3]);
+  const rows = db.prepare(`SELECT ${fields} FROM trace_events WHERE id > ? AND +session_id = ?`).raw().all(previous.lastId, sessionId) as [
+    number,
+    number,
+    TraceEventKind,
+    number,
+    number | null,
+    string,
+  ][];
+  if (rows.length === 0) return previous;
+  rows.sort((x, y) => x[3] - y[3]);
   const n = rows.length;
-  const names = previous ? [...previous.names] : [];
+  const names = [...previous.names];
   const nameIndex = new Map(names.map((name, i) => [name, i]));
   const kindIndex = new Map(EVENT_KINDS.map((kind, i) => [kind, i]));
   const fresh: EventColumns = {
@@ -67,8 +71,8 @@ export function readEventColumns(db: Db, sessionId: string, previous: EventColum
     endUs: new Float64Array(n),
     name: new Int32Array(n),
     names,
-    longestUs: previous?.longestUs ?? 0,
-    lastId: previous?.lastId ?? 0,
+    longestUs: previous.longestUs,
+    lastId: previous.lastId,
   };
   rows.forEach(([id, threadId, kind, tsUs, durUs, name], i) => {
     let index = nameIndex.get(name);
@@ -85,7 +89,6 @@ export function readEventColumns(db: Db, sessionId: string, previous: EventColum
     fresh.name[i] = index;
     fresh.lastId = Math.max(fresh.lastId, id);
   });
-  if (!previous) return fresh;
   const order = mergedOrder(previous.startUs, fresh.startUs);
   return {
     threadId: pick(Int32Array, order, previous.threadId, fresh.threadId),
@@ -96,6 +99,65 @@ export function readEventColumns(db: Db, sessionId: string, previous: EventColum
     names,
     longestUs: fresh.longestUs,
     lastId: fresh.lastId,
+  };
+}
+
+/**
+ * A session's first read: counted first, then streamed row by row into columns of that size, so a
+ * million events never become a million row arrays at once. One read transaction keeps the count
+ * and the rows the same snapshot while a recording writes.
+ */
+function readAllEventColumns(db: Db, sessionId: string): EventColumns {
+  return db.transaction(() => streamEventColumns(db, sessionId))();
+}
+
+function streamEventColumns(db: Db, sessionId: string): EventColumns {
+  const capacity = db.prepare(`SELECT count(*) FROM trace_events WHERE session_id = ?`).pluck().get(sessionId) as number;
+  const columns: EventColumns = {
+    threadId: new Int32Array(capacity),
+    kind: new Uint8Array(capacity),
+    startUs: new Float64Array(capacity),
+    endUs: new Float64Array(capacity),
+    name: new Int32Array(capacity),
+    names: [],
+    longestUs: 0,
+    lastId: 0,
+  };
+  if (capacity === 0) return columns;
+  const nameIndex = new Map<string, number>();
+  const kindIndex = new Map(EVENT_KINDS.map((kind, i) => [kind, i]));
+  const rows = db.prepare(`SELECT id, thread_id, kind, ts_us, dur_us, name FROM trace_events WHERE session_id = ? ORDER BY ts_us`).raw();
+  let i = 0;
+  for (const row of rows.iterate(sessionId) as IterableIterator<[number, number, TraceEventKind, number, number | null, string]>) {
+    if (i === capacity) break;
+    const name = row[5];
+    let index = nameIndex.get(name);
+    if (index === undefined) {
+      index = columns.names.length;
+      columns.names.push(name);
+      nameIndex.set(name, index);
+    }
+    const durUs = row[4] ?? 0;
+    columns.threadId[i] = row[1];
+    columns.kind[i] = kindIndex.get(row[2]) ?? EVENT_KINDS.length - 1;
+    columns.startUs[i] = row[3];
+    columns.endUs[i] = row[3] + durUs;
+    columns.name[i] = index;
+    if (durUs > columns.longestUs) columns.longestUs = durUs;
+    if (row[0] > columns.lastId) columns.lastId = row[0];
+    i++;
+  }
+  return i === capacity ? columns : shrunk(columns, i);
+}
+
+function shrunk(columns: EventColumns, n: number): EventColumns {
+  return {
+    ...columns,
+    threadId: columns.threadId.slice(0, n),
+    kind: columns.kind.slice(0, n),
+    startUs: columns.startUs.slice(0, n),
+    endUs: columns.endUs.slice(0, n),
+    name: columns.name.slice(0, n),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { SessionInfo, TimeRange } from '../../../shared/domain';
 import type { TimelineAnswer, TimelineFunction, TimelineQuery } from '../../../shared/timeline';
 import { ParallaxError } from '../../../shared/errors';
+import type { CallTables } from '../store/cpu-sample-cache';
 import type { Store } from '../store/store';
 import { frameKind } from './frame-kind';
 import { readSessionColumns, type SessionColumns } from './timeline-columns';
@@ -18,6 +19,9 @@ interface SessionTables {
   stacks: StackColumns;
   functions: TimelineFunction[];
   hidden: Set<number>;
+  /** The CPU cache's stack columns these were derived from, to notice when they grew. */
+  source: { parent: Int32Array; functionId: Int32Array };
+  sourceFunctions: number;
   /** Read once; while the session records, grown by what was stored since. */
   columns: SessionColumns | null;
   /** The columns were read after the session ended: nothing more will come. */
@@ -26,9 +30,9 @@ interface SessionTables {
 }
 
 /**
- * Keeps the stack and function tables of the last few sessions asked about, so panning and
- * zooming do not re-read them; a recording session's tables grow, and are read again when a
- * sample names a stack the cached copy lacks.
+ * Keeps what the timeline derives from the stack and function tables of the last few sessions
+ * asked about (depths, display names); the tables themselves are the CPU sample cache's, read once
+ * per session and grown as a recording adds to them.
  */
 export class TimelineQueries {
   private readonly tables = new Map<string, SessionTables>();
@@ -47,7 +51,7 @@ export class TimelineQueries {
       this.answers.set(key, found);
       while (this.answers.size > CACHED_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
     }
-    const functions = query.includeFunctions ? this.tablesOf(session.id, false).functions : null;
+    const functions = query.includeFunctions ? this.tablesOf(session.id).functions : null;
     return { ...found, functions };
   }
 
@@ -66,9 +70,7 @@ export class TimelineQueries {
     const wanted = threadIds ? new Set(threadIds) : null;
 
     const db = this.store.db;
-    let tables = this.tablesOf(sessionId, false);
-    const lastStack = (db.prepare(`SELECT MAX(id) AS id FROM stacks WHERE session_id = ?`).get(sessionId) as { id: number | null }).id ?? 0;
-    if (lastStack >= tables.stacks.parent.length) tables = this.tablesOf(sessionId, true);
+    const tables = this.tablesOf(sessionId);
     const chunks = this.store.cpu.chunks(sessionId, range);
     const slices = slicesOfChunks(chunks, tables.stacks, { range, resolutionUs, intervalUs, hiddenFunctions: tables.hidden }, wanted);
 
@@ -105,25 +107,34 @@ export class TimelineQueries {
     for (const key of [...this.answers.keys()]) if (key.startsWith(JSON.stringify([sessionId]).slice(0, -1))) this.answers.delete(key);
   }
 
-  private tablesOf(sessionId: string, reread: boolean): SessionTables {
+  /** The session's derived tables, brought up to date with the CPU cache's (which follow the store). */
+  private tablesOf(sessionId: string): SessionTables {
+    const cpu = this.store.cpu.cache.session(sessionId).tables;
     const cached = this.tables.get(sessionId);
-    if (cached && !reread) {
-      // Most recently used last.
-      this.tables.delete(sessionId);
-      this.tables.set(sessionId, cached);
-      return cached;
-    }
-    const stacks = stackColumns(this.store.cpu.stacks(sessionId));
-    const hidden = new Set<number>();
-    const functions: TimelineFunction[] = [];
-    for (const f of this.store.cpu.functions(sessionId)) {
-      if (f.url === '' && HIDDEN_NAMES.has(f.name)) hidden.add(f.id);
-      functions[f.id] = { name: f.name || '(anonymous)', url: f.url, line: f.line + 1, kind: frameKind(f.url) };
-    }
-    const fresh: SessionTables = { stacks, functions, hidden, columns: cached?.columns ?? null, columnsFinal: cached?.columnsFinal ?? false, extent: null };
     this.tables.delete(sessionId);
+    const fresh = cached && cached.source === cpu.stacks && cached.sourceFunctions === cpu.functions.length ? cached : derive(cpu, cached);
+    // Most recently used last.
     this.tables.set(sessionId, fresh);
     while (this.tables.size > CACHED_SESSIONS) this.tables.delete(this.tables.keys().next().value!);
     return fresh;
   }
+}
+
+function derive(cpu: CallTables, previous: SessionTables | undefined): SessionTables {
+  const hidden = new Set<number>();
+  const functions: TimelineFunction[] = [];
+  for (const f of cpu.functions) {
+    if (f.url === '' && HIDDEN_NAMES.has(f.name)) hidden.add(f.id);
+    functions[f.id] = { name: f.name || '(anonymous)', url: f.url, line: f.line + 1, kind: frameKind(f.url) };
+  }
+  return {
+    stacks: stackColumns(cpu.stacks),
+    functions,
+    hidden,
+    source: cpu.stacks,
+    sourceFunctions: cpu.functions.length,
+    columns: previous?.columns ?? null,
+    columnsFinal: previous?.columnsFinal ?? false,
+    extent: previous?.extent ?? null,
+  };
 }

@@ -2,12 +2,18 @@
 // window add up from prefix sums, only the two partial seconds at its edges are counted by SQLite.
 // Counting a million trace events by kind row by row took over a second; this takes a few ms.
 // Rows are append-only while a session exists, so the counts only grow by rows with higher ids.
+// Building the per-second counts groups every row of the session (over a second at a million rows),
+// so a session's first questions are counted by SQLite directly on the time index (a narrow
+// window's count takes a millisecond); the counts are built only once direct counts of the session
+// have taken, together, about as long as building them would (wide windows asked again and again).
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 
 const BUCKET_US = 1_000_000;
 const SESSIONS_KEPT = 8;
 const ALL = '';
+/** Time spent counting a session directly after which its per-second counts are built. */
+const DIRECT_COUNT_MS = 400;
 
 interface Series {
   /** bucket index -> rows; folded into the sorted columns when a count needs them. */
@@ -27,14 +33,26 @@ interface SessionCounts {
 
 export class TimeCounts {
   private readonly sessions = new Map<string, SessionCounts>();
+  /** Time spent counting each session directly; Infinity once its per-second counts are worth building. */
+  private readonly directMs = new Map<string, number>();
+  private readonly direct: Statement;
+  private readonly directOfKey: Statement | null;
   private readonly maxId: Statement;
   private readonly grouped: Statement;
   private readonly after: Statement;
   private readonly edge: Statement;
   private readonly edgeOfKey: Statement | null;
 
-  /** `table` has an integer primary key `id`, `session_id`, `ts_us` and optionally a key column (e.g. kind). */
-  constructor(db: Db, table: string, keyColumn?: string) {
+  /**
+   * `table` has an integer primary key `id`, `session_id`, `ts_us` and optionally a key column (e.g. kind).
+   * Once direct counts of a session took more than `directCountMs` in all, it switches to per-second counts.
+   */
+  constructor(
+    db: Db,
+    table: string,
+    keyColumn?: string,
+    private readonly directCountMs = DIRECT_COUNT_MS,
+  ) {
     const key = keyColumn ?? `''`;
     this.maxId = db.prepare(`SELECT max(id) FROM ${table}`).pluck();
     this.grouped = db
@@ -46,10 +64,13 @@ export class TimeCounts {
     this.edgeOfKey = keyColumn
       ? db.prepare(`SELECT count(*) FROM ${table} WHERE session_id = ? AND ${keyColumn} = ? AND ts_us BETWEEN ? AND ?`).pluck()
       : null;
+    this.direct = db.prepare(`SELECT count(*) FROM ${table} WHERE session_id = ?`).pluck();
+    this.directOfKey = keyColumn ? db.prepare(`SELECT count(*) FROM ${table} WHERE session_id = ? AND ${keyColumn} = ?`).pluck() : null;
   }
 
   /** Rows with fromUs <= ts_us <= toUs (all of the session's without a range), of one key or all. */
   count(sessionId: string, range?: { fromUs: number; toUs: number }, key?: string): number {
+    if (!this.sessions.has(sessionId) && (this.directMs.get(sessionId) ?? 0) <= this.directCountMs) return this.countDirectly(sessionId, range, key);
     const series = this.refresh(sessionId).byKey.get(key ?? ALL);
     if (!series) return 0;
     const { buckets, prefix } = sorted(series);
@@ -66,6 +87,27 @@ export class TimeCounts {
 
   forget(sessionId: string): void {
     this.sessions.delete(sessionId);
+    this.directMs.delete(sessionId);
+  }
+
+  private countDirectly(sessionId: string, range: { fromUs: number; toUs: number } | undefined, key: string | undefined): number {
+    if (range && !(range.toUs >= range.fromUs)) return 0;
+    const startedMs = performance.now();
+    const keyed = key !== undefined && this.edgeOfKey && this.directOfKey;
+    const n = (
+      range
+        ? keyed
+          ? this.edgeOfKey!.get(sessionId, key, range.fromUs, range.toUs)
+          : this.edge.get(sessionId, range.fromUs, range.toUs)
+        : keyed
+          ? this.directOfKey!.get(sessionId, key)
+          : this.direct.get(sessionId)
+    ) as number;
+    const spentMs = (this.directMs.get(sessionId) ?? 0) + performance.now() - startedMs;
+    this.directMs.delete(sessionId);
+    this.directMs.set(sessionId, spentMs);
+    if (this.directMs.size > SESSIONS_KEPT) this.directMs.delete(this.directMs.keys().next().value!);
+    return n;
   }
 
   private refresh(sessionId: string): SessionCounts {
