@@ -2,6 +2,7 @@
 import type { FunctionKey, FunctionSpan, SpanRecord, TimeRange } from '../../../shared/domain';
 import { ROOT_STACK_ID } from '../store/cpu-samples';
 import type { Store } from '../store/store';
+import { firstIndexAtOrAfter } from '../../../shared/sorted-search';
 
 /** Spans considered per question; a recording with more ranks only the first ones by start time. */
 const SPAN_LIMIT = 20_000;
@@ -62,17 +63,6 @@ function samplesByThread(store: Store, sessionId: string, range: TimeRange, stac
   return result;
 }
 
-function lowerBound(values: Float64Array, target: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * The spans whose samples (taken on the span's thread inside its range; a span with no thread
  * counts the main thread, as span-samples does) most often had the function on the stack,
@@ -93,8 +83,8 @@ export function functionSpans(store: Store, sessionId: string, key: FunctionKey,
   for (const span of spans) {
     const samples = threads.get(span.thread ?? 0);
     if (!samples) continue;
-    const from = lowerBound(samples.timesUs, span.startUs);
-    const to = lowerBound(samples.timesUs, span.endUs + 1);
+    const from = firstIndexAtOrAfter(samples.timesUs, span.startUs);
+    const to = firstIndexAtOrAfter(samples.timesUs, span.endUs + 1);
     let onStack = 0;
     let self = 0;
     for (let i = from; i < to; i++) {

@@ -2,6 +2,7 @@
 import type { SpanRecord } from '../../../shared/domain';
 import type { ChunkInfo } from '../store/cpu-sample-cache';
 import type { Store } from '../store/store';
+import { firstIndexAfter, firstIndexAtOrAfter } from '../../../shared/sorted-search';
 
 /**
  * Fills cpuSampleCount of each span (a span with no thread counts the main thread's samples):
@@ -29,8 +30,8 @@ export function countSamplesInSpans(store: Store, sessionId: string, spans: Span
       }
       const times = cache.samples(sessionId, chunk).sortedTimesUs;
       // No sample after the last span's end counts (the window the samples were read for).
-      const upper = span.endUs + 1 <= to ? bound(times, span.endUs + 1, false) : bound(times, to, true);
-      count += upper - bound(times, span.startUs, false);
+      const upper = span.endUs + 1 <= to ? firstIndexAtOrAfter(times, span.endUs + 1) : firstIndexAfter(times, to);
+      count += upper - firstIndexAtOrAfter(times, span.startUs);
     }
     return { ...span, cpuSampleCount: count };
   });
@@ -48,14 +49,3 @@ function firstEndingAtOrAfter(chunks: ChunkInfo[], timeUs: number): number {
   return lo;
 }
 
-/** The first index whose value is > target (after) or >= target (not after). */
-function bound(values: Float64Array, target: number, after: boolean): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < target || (after && values[mid] === target)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

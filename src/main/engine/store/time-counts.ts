@@ -8,6 +8,7 @@
 // have taken, together, about as long as building them would (wide windows asked again and again).
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
+import { firstIndexAtOrAfter } from '../../../shared/sorted-search';
 
 const BUCKET_US = 1_000_000;
 const SESSIONS_KEPT = 8;
@@ -81,7 +82,7 @@ export class TimeCounts {
     const first = Math.floor(range.fromUs / BUCKET_US);
     const last = Math.floor(range.toUs / BUCKET_US);
     if (last - first < 2) return exact(range.fromUs, range.toUs);
-    const whole = prefix[lowerBound(buckets, last)]! - prefix[lowerBound(buckets, first + 1)]!;
+    const whole = prefix[firstIndexAtOrAfter(buckets, last)]! - prefix[firstIndexAtOrAfter(buckets, first + 1)]!;
     return exact(range.fromUs, (first + 1) * BUCKET_US - 1e-3) + whole + exact(last * BUCKET_US, range.toUs);
   }
 
@@ -151,13 +152,3 @@ function sorted(series: Series): Series {
   return series;
 }
 
-function lowerBound(values: Float64Array, target: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -2,18 +2,7 @@
 // each pixel column, plus one point either side so lines reach the edges. A lane of a long session
 // then costs its width, not its sample count, on every zoom and pan.
 import type { AlignedGroup } from '../metrics/align-series';
-
-/** Index of the first x at or after `value` (xs ascending). */
-function lowerBound(xs: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+import { firstIndexAtOrAfter } from '../../../shared/sorted-search';
 
 /**
  * The aligned rows between fromS and toS (seconds), thinned per pixel column: a column keeps the
@@ -21,8 +10,8 @@ function lowerBound(xs: readonly number[], value: number): number {
  */
 export function lanePoints(aligned: AlignedGroup, fromS: number, toS: number, widthPx: number): AlignedGroup {
   const { xs, ys } = aligned;
-  const first = Math.max(0, lowerBound(xs, fromS) - 1);
-  const end = Math.min(xs.length, lowerBound(xs, toS) + 1);
+  const first = Math.max(0, firstIndexAtOrAfter(xs, fromS) - 1);
+  const end = Math.min(xs.length, firstIndexAtOrAfter(xs, toS) + 1);
   const columns = Math.max(1, Math.round(widthPx));
   if (end - first <= columns * 4 || !(toS > fromS)) return slice(aligned, first, end);
   const keep: number[] = [];
