@@ -61,7 +61,13 @@ describe('the trace signal', () => {
     // console.time/timeEnd: one async pair per round; console.count: counters.
     const timed = events.filter((e) => e.kind === 'console' && /^time::work-\d+$/.test(e.name));
     expect(timed.length).toBeGreaterThanOrEqual(20);
-    expect(timed.every((e) => e.ph === 'b' && e.durationUs !== null && e.durationUs > 0)).toBe(true);
+    expect(timed.every((e) => e.ph === 'b')).toBe(true);
+    // The stop can land inside a round (inspector messages interrupt running JS): that round's
+    // begin then has no end. Only the last one may be open; every other pair has its duration.
+    const open = timed.filter((e) => e.durationUs === null);
+    expect(open.length).toBeLessThanOrEqual(1);
+    if (open.length === 1) expect(open[0]!.timeUs).toBe(Math.max(...timed.map((e) => e.timeUs)));
+    expect(timed.filter((e) => e.durationUs !== null).every((e) => e.durationUs! > 0)).toBe(true);
     expect(events.some((e) => e.kind === 'console' && e.name === 'count::rounds')).toBe(true);
 
     // Marks and measures come from the observer; each measure spans its round's console.time.
