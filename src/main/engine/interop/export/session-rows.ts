@@ -1,6 +1,6 @@
 // What the exporters read from the store, one row at a time (iterators, never whole tables), so an
 // export of a long session holds a bounded amount. Rows keep the store's units (epoch µs).
-import type { LogLevel, MetricKind, SpanKind, ThreadInfo } from '../../../../shared/domain';
+import type { LogLevel, LogRecord, MetricKind, SpanKind, ThreadInfo, TraceEventRecord } from '../../../../shared/domain';
 import type { Store } from '../../store/store';
 
 export interface ExportSpan {
@@ -17,19 +17,8 @@ export interface ExportSpan {
   attributes: Record<string, unknown>;
 }
 
-export interface ExportLog {
-  timeUs: number;
-  level: LogLevel;
-  source: string;
-  text: string;
-  url: string | null;
-  line: number | null;
-  threadId: number;
-  severityNumber: number | null;
-  traceId: string | null;
-  spanId: string | null;
-  attributes: Record<string, unknown> | null;
-}
+/** A stored log as exporters read it: the window's record without its row id or source-map position. */
+export type ExportLog = Omit<LogRecord, 'id' | 'generated'>;
 
 export interface ExportSeries {
   id: number;
@@ -41,15 +30,7 @@ export interface ExportSeries {
   threadId: number;
 }
 
-export interface ExportTraceEvent {
-  threadId: number;
-  timeUs: number;
-  durationUs: number | null;
-  ph: string;
-  cat: string;
-  name: string;
-  args: Record<string, unknown> | null;
-}
+export type ExportTraceEvent = Omit<TraceEventRecord, 'id' | 'kind'>;
 
 /** Threads named in the threads table and threads that have samples but no row (named "thread N"). */
 export function sessionThreads(store: Store, sessionId: string): ThreadInfo[] {
