@@ -84,10 +84,14 @@ describe.skipIf(skipReason !== null)('the timeline', () => {
       expect(panned.toUs - panned.fromUs).toBeCloseTo(zoomed.toUs - zoomed.fromUs, -2);
       await expect.poll(() => chip.count()).toBe(1);
 
-      // Hover over the CPU track shows exact times.
-      await page.mouse.move(canvas.x + 700, canvas.y + 40);
-      await page.mouse.move(canvas.x + 702, canvas.y + 42);
+      // Hover over the CPU track shows exact times. Where the target idled the track is empty, so
+      // the pointer sweeps the track until it rests on a slice.
       const tooltip = page.getByTestId('timeline-tooltip');
+      for (let x = 400; x < canvas.width - 20 && (await tooltip.count()) === 0; x += 24) {
+        await page.mouse.move(canvas.x + x, canvas.y + 40);
+        await page.mouse.move(canvas.x + x + 2, canvas.y + 42);
+        await page.waitForTimeout(50);
+      }
       await expect.poll(() => tooltip.count()).toBe(1);
       expect(await tooltip.textContent()).toMatch(/Start.*End.*Duration/);
       await page.screenshot({ path: artifactPath('timeline-zoomed-dark.png') });
