@@ -31,7 +31,8 @@ Commands:
   export SESSION --format FORMAT --out PATH [--no-redact] [--store FILE]
                         Write a session to a file or folder; prints each file written. Formats:
 ${Object.entries(EXPORT_FORMATS).map(([name, f]) => `                          ${name.padEnd(13)}${f.description}`).join('\n')}
-                        Bundles redact secrets (environment variables, auth headers, tokens) unless --no-redact.
+                        Secrets (environment variables, auth headers, tokens) in command lines, logs and
+                        attributes are redacted unless --no-redact.
   import FILE [--store FILE]
                         Open a file as a new session; prints its id as the last line. Opens .parallax
                         bundles, .cpuprofile, .heapprofile, .heapsnapshot, Chrome trace JSON, pprof, OTLP JSON.

@@ -77,7 +77,7 @@ describe('session bundles', () => {
     expect(await readable(target.engine, imported)).toEqual(before);
   });
 
-  it('redact secrets from the command line and the logs by default, list what they redacted, and keep them with redaction off', async () => {
+  it('redact secrets from the command line and the logs by default, list what they redacted, and keep them with redaction off; so do the standard formats', async () => {
     const source = openTestEngine(cleanups);
     const secret = 's3cr3tvalue42';
     const sessionId = await recordScenario(source.engine, 1.5, { heapSnapshot: false, args: [`--api-key=${secret}`, `DB_PASSWORD=${secret}`] });
@@ -110,5 +110,19 @@ describe('session bundles', () => {
     expect(openBundle(readFileSync(kept)).manifest.redaction).toEqual({ applied: false, counts: [] });
     const { sessionId: verbatim } = await target.engine.importFile(kept);
     expect((await target.engine.getLogs(verbatim, { offset: 0, limit: 10_000 })).records.some((l) => l.text.includes(secret))).toBe(true);
+
+    // The standard formats that carry logs and the command line redact the same way.
+    const folder = bundlePath().replace(/session\.parallax$/, '');
+    const contents = (files: { path: string }[]): string => files.map((f) => readFileSync(f.path, 'utf8')).join('\n');
+    for (const format of ['chrome-trace', 'otlp-json']) {
+      const out = join(folder, `${format}-redacted`);
+      const files = await source.engine.exportSession(sessionId, format, format === 'chrome-trace' ? `${out}.json` : out);
+      const text = contents(files);
+      expect(text, format).not.toContain(secret);
+      expect(text, format).toContain('[redacted]');
+      expect(files[0]!.detail, format).toMatch(/\d+ secrets? redacted/);
+      const verbatimFiles = await source.engine.exportSession(sessionId, format, join(folder, `${format}-kept${format === 'chrome-trace' ? '.json' : ''}`), { redact: false });
+      expect(contents(verbatimFiles), format).toContain(secret);
+    }
   });
 });

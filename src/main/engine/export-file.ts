@@ -3,11 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { ParallaxError } from '../../shared/errors';
 import { exportBundle } from './bundle';
+import { Redactor } from './bundle/redaction';
 import { type ExportFormat, type WrittenFile, exportFormats } from './interop/export';
 import type { Store } from './store/store';
 
 export interface ExportFileOptions {
-  /** Redact secrets where the format carries them (default true). */
+  /** Redact secrets where the format carries them: logs, attributes, command lines (default true). */
   redact?: boolean;
 }
 
@@ -22,11 +23,15 @@ function interop(name: string, format: ExportFormat): ExportFileFormat {
   return {
     description: format.description,
     out: format.out,
-    write: async (store, sessionId, outPath) => {
+    write: async (store, sessionId, outPath, options) => {
       if (format.out === 'directory') mkdirSync(outPath, { recursive: true });
-      const files = format.write(store, sessionId, outPath);
+      const redactor = format.redacts && options.redact !== false ? new Redactor() : null;
+      const files = format.write(store, sessionId, outPath, redactor);
       if (files.length === 0) throw new ParallaxError('not-found', `The session has no ${format.needs} to write as ${name}`);
-      return files;
+      const redactions = redactor?.report().reduce((n, r) => n + r.count, 0) ?? 0;
+      if (redactions === 0) return files;
+      const note = `${redactions} secret${redactions === 1 ? '' : 's'} redacted`;
+      return files.map((f, i) => (i === 0 ? { ...f, detail: `${f.detail}; ${note}` } : f));
     },
   };
 }

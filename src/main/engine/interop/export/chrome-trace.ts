@@ -10,7 +10,8 @@ import type { Store } from '../../store/store';
 import { type CallTree, MonotonicClock, frameOf, parentOf, sessionCallTree, threadChunks } from './call-tree';
 import { writeFileInPieces } from './file-sink';
 import type { WrittenFile } from './cpuprofile';
-import { logRows, metricPoints, metricSeries, sessionThreads, spanRows, traceEventRows } from './session-rows';
+import type { Redactor } from '../../bundle/redaction';
+import { logRows, metricPoints, metricSeries, redacted, sessionThreads, spanRows, traceEventRows } from './session-rows';
 
 const PROFILER_CATEGORY = 'disabled-by-default-v8.cpu_profiler';
 const SAMPLES_PER_CHUNK = 10_000;
@@ -18,7 +19,7 @@ const INSTANT_NAME_CHARS = 120;
 /** Phases that stand alone without an id; others (async, flow) lost their id in the store. */
 const KEPT_PHASES = new Set(['X', 'B', 'E', 'i', 'I', 'C', 'R', 'O']);
 
-export function writeChromeTrace(store: Store, sessionId: string, path: string): WrittenFile[] {
+export function writeChromeTrace(store: Store, sessionId: string, path: string, redactor: Redactor | null = null): WrittenFile[] {
   const session = store.sessions.get(sessionId);
   const pid = session.target.pid ?? 1;
   const counts = { events: 0, samples: 0, spans: 0, logs: 0, points: 0 };
@@ -29,11 +30,11 @@ export function writeChromeTrace(store: Store, sessionId: string, path: string):
       first = false;
     };
     sink.write('{"displayTimeUnit":"ms","traceEvents":[\n');
-    emit({ ph: 'M', cat: '__metadata', name: 'process_name', pid, tid: 0, ts: 0, args: { name: session.target.title ?? session.name } });
+    emit({ ph: 'M', cat: '__metadata', name: 'process_name', pid, tid: 0, ts: 0, args: { name: session.target.title ? redacted(redactor, 'command-line', 'sessions.target_title', session.target.title) : session.name } });
     for (const thread of sessionThreads(store, sessionId)) {
       emit({ ph: 'M', cat: '__metadata', name: 'thread_name', pid, tid: thread.id + 1, ts: 0, args: { name: thread.name } });
     }
-    for (const event of traceEventRows(store, sessionId)) {
+    for (const event of traceEventRows(store, sessionId, redactor)) {
       const ph = KEPT_PHASES.has(event.ph) ? event.ph : event.durationUs !== null ? 'X' : 'i';
       const out: Record<string, unknown> = { ph, cat: event.cat, name: event.name, ts: event.timeUs, pid, tid: event.threadId + 1 };
       if (ph === 'X') out.dur = event.durationUs ?? 0;
@@ -43,7 +44,7 @@ export function writeChromeTrace(store: Store, sessionId: string, path: string):
       counts.events++;
     }
     counts.samples = writeSamples(emit, store, sessionId, pid);
-    for (const span of spanRows(store, sessionId)) {
+    for (const span of spanRows(store, sessionId, undefined, redactor)) {
       const common = { cat: 'span', name: span.name, pid, tid: (span.threadId ?? 0) + 1, id2: { global: `0x${span.traceId}` } };
       const args = {
         traceId: span.traceId,
@@ -58,7 +59,7 @@ export function writeChromeTrace(store: Store, sessionId: string, path: string):
       emit({ ...common, ph: 'e', ts: Math.max(span.endUs, span.startUs) });
       counts.spans++;
     }
-    for (const log of logRows(store, sessionId)) {
+    for (const log of logRows(store, sessionId, redactor)) {
       const firstLine = log.text.split('\n', 1)[0] ?? '';
       emit({
         ph: 'i',
@@ -79,7 +80,7 @@ export function writeChromeTrace(store: Store, sessionId: string, path: string):
       });
       counts.logs++;
     }
-    for (const series of metricSeries(store, sessionId)) {
+    for (const series of metricSeries(store, sessionId, redactor)) {
       const labels = Object.entries(series.labels).map(([k, v]) => `${k}=${v}`).join(',');
       const name = labels ? `${series.name}{${labels}}` : series.name;
       for (const [timeUs, value] of metricPoints(store, series.id)) {

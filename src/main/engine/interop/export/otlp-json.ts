@@ -2,6 +2,7 @@
 // Export{Trace,Logs,Metrics}ServiceRequest (what a collector's OTLP/HTTP JSON endpoint takes as a
 // body). A signal the session lacks gets no file. Each file is streamed batch by batch.
 import { join } from 'node:path';
+import type { Redactor } from '../../bundle/redaction';
 import type { Store } from '../../store/store';
 import type { WrittenFile } from './cpuprofile';
 import { writeFileInPieces } from './file-sink';
@@ -21,10 +22,10 @@ function itemCount(signal: OtlpSignal, items: Record<string, unknown>[]): number
   return items.reduce((n, m) => n + (((m.sum ?? m.gauge) as { dataPoints: unknown[] } | undefined)?.dataPoints.length ?? 0), 0);
 }
 
-export function writeOtlpJson(store: Store, sessionId: string, dir: string): WrittenFile[] {
+export function writeOtlpJson(store: Store, sessionId: string, dir: string, redactor: Redactor | null = null): WrittenFile[] {
   const written: WrittenFile[] = [];
   for (const signal of ['traces', 'logs', 'metrics'] as const) {
-    const requests = otlpRequests(store, sessionId, signal);
+    const requests = otlpRequests(store, sessionId, signal, { redactor });
     const firstBatch = requests.next();
     if (firstBatch.done) continue;
     const listKey = REQUEST_LIST_KEYS[signal];

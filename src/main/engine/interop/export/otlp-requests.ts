@@ -2,7 +2,8 @@
 // integer enums, 64-bit integers as decimal strings, camelCase), in batches of bounded size so a
 // writer or a pusher holds one batch at a time. Several batches may repeat a resource: OTLP allows it.
 import type { Store } from '../../store/store';
-import { type ExportLog, type ExportSpan, logRows, metricPoints, metricSeries, spanResources, spanRows } from './session-rows';
+import type { Redactor } from '../../bundle/redaction';
+import { type ExportLog, type ExportSpan, logRows, metricPoints, metricSeries, redacted, spanResources, spanRows } from './session-rows';
 
 export type OtlpSignal = 'traces' | 'logs' | 'metrics';
 export type OtlpJson = Record<string, unknown>;
@@ -21,6 +22,8 @@ export interface OtlpBatchOptions {
   batchSize?: number;
   /** Span ids to mark with "pyroscope.profile.id" (spans that have CPU samples), for backends that link spans to profiles. */
   profiledSpanIds?: ReadonlySet<string>;
+  /** Redacts secrets from text and attributes the way bundles do (files to share); none for a push to one's own backend. */
+  redactor?: Redactor | null;
 }
 
 /** An OTLP AnyValue for a plain value; objects become kvlists, nesting is cut at a bound. */
@@ -54,8 +57,9 @@ export function otlpRequests(store: Store, sessionId: string, signal: OtlpSignal
 
 function* traceRequests(store: Store, sessionId: string, options: OtlpBatchOptions): Generator<OtlpJson> {
   const size = options.batchSize ?? 512;
+  const redactor = options.redactor ?? null;
   for (const resourceText of spanResources(store, sessionId)) {
-    const resource = { attributes: keyValues(parseRecord(resourceText)) };
+    const resource = { attributes: keyValues(parseRecord(redacted(redactor, 'attributes', 'spans.resource', resourceText))) };
     // Spans of one resource, grouped by their instrumentation scope within the batch.
     let scopes = new Map<string, { scope: OtlpJson; spans: OtlpJson[] }>();
     let count = 0;
@@ -65,7 +69,7 @@ function* traceRequests(store: Store, sessionId: string, options: OtlpBatchOptio
       count = 0;
       return request;
     };
-    for (const span of spanRows(store, sessionId, resourceText)) {
+    for (const span of spanRows(store, sessionId, resourceText, redactor)) {
       const { scope, json } = spanJson(span, options.profiledSpanIds);
       const key = JSON.stringify(scope);
       let group = scopes.get(key);
@@ -100,7 +104,7 @@ function spanJson(span: ExportSpan, profiled: ReadonlySet<string> | undefined): 
 /** Logs go out under the resource they came with (the receiver keeps it as a "resource" attribute), else the session's. */
 function* logRequests(store: Store, sessionId: string, options: OtlpBatchOptions): Generator<OtlpJson> {
   const size = options.batchSize ?? 1000;
-  const sessionWide = sessionResource(store, sessionId);
+  const sessionWide = sessionResource(store, sessionId, options.redactor ?? null);
   let groups = new Map<string, { resource: OtlpJson; records: OtlpJson[] }>();
   let count = 0;
   const flush = (): OtlpJson => {
@@ -111,7 +115,7 @@ function* logRequests(store: Store, sessionId: string, options: OtlpBatchOptions
     count = 0;
     return request;
   };
-  for (const log of logRows(store, sessionId)) {
+  for (const log of logRows(store, sessionId, options.redactor ?? null)) {
     const own = log.attributes?.resource;
     const hasOwn = own !== null && typeof own === 'object' && !Array.isArray(own);
     const key = hasOwn ? JSON.stringify(own) : '';
@@ -144,7 +148,7 @@ function logJson(log: ExportLog, resourceLifted: boolean): OtlpJson {
 /** Counters become cumulative monotonic sums; everything else (gauges, and the histogram and summary parts stored as series) gauges. */
 function* metricRequests(store: Store, sessionId: string, options: OtlpBatchOptions): Generator<OtlpJson> {
   const size = options.batchSize ?? 2000;
-  const resource = sessionResource(store, sessionId);
+  const resource = sessionResource(store, sessionId, options.redactor ?? null);
   let metrics: OtlpJson[] = [];
   let count = 0;
   const flush = (): OtlpJson => {
@@ -153,7 +157,7 @@ function* metricRequests(store: Store, sessionId: string, options: OtlpBatchOpti
     count = 0;
     return request;
   };
-  for (const series of metricSeries(store, sessionId)) {
+  for (const series of metricSeries(store, sessionId, options.redactor ?? null)) {
     const attributes = keyValues({ ...series.labels, ...(series.threadId ? { 'thread.id': series.threadId } : {}) });
     let dataPoints: OtlpJson[] = [];
     let startUs: number | null = null;
@@ -183,9 +187,10 @@ function* metricRequests(store: Store, sessionId: string, options: OtlpBatchOpti
 }
 
 /** Logs and metrics carry no resource in the store: say which target and session they came from. */
-function sessionResource(store: Store, sessionId: string): OtlpJson {
+function sessionResource(store: Store, sessionId: string, redactor: Redactor | null): OtlpJson {
   const session = store.sessions.get(sessionId);
-  const attributes: Record<string, unknown> = { 'service.name': session.target.title ?? session.name, 'parallax.session.id': session.id };
+  const serviceName = session.target.title ? redacted(redactor, 'command-line', 'sessions.target_title', session.target.title) : session.name;
+  const attributes: Record<string, unknown> = { 'service.name': serviceName, 'parallax.session.id': session.id };
   if (session.target.pid !== null) attributes['process.pid'] = session.target.pid;
   if (session.target.nodeVersion) attributes['process.runtime.version'] = session.target.nodeVersion;
   return { attributes: keyValues(attributes) };

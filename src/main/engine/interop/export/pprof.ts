@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Function as PprofFunction, Label, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import type { Redactor } from '../../bundle/redaction';
 import type { Store } from '../../store/store';
 import { type CallTree, frameOf, parentOf, sessionCallTree, threadChunks } from './call-tree';
 import type { WrittenFile } from './cpuprofile';
@@ -23,10 +24,10 @@ export interface PprofProfile {
 }
 
 /** Writes `<dir>/cpu.pb.gz`, and `<dir>/heap.pb.gz` when the session has heap samples. */
-export function writePprofProfiles(store: Store, sessionId: string, dir: string): WrittenFile[] {
+export function writePprofProfiles(store: Store, sessionId: string, dir: string, redactor: Redactor | null = null): WrittenFile[] {
   const written: WrittenFile[] = [];
   const profiles: [string, string, PprofProfile | null][] = [
-    ['cpu.pb.gz', 'CPU samples', cpuPprof(store, sessionId)],
+    ['cpu.pb.gz', 'CPU samples', cpuPprof(store, sessionId, redactor)],
     ['heap.pb.gz', 'heap allocation samples', heapPprof(store, sessionId)],
   ];
   for (const [name, what, profile] of profiles) {
@@ -94,12 +95,12 @@ class PprofBuilder {
   }
 }
 
-/** The session's CPU samples as one pprof profile; null when it has none. */
-export function cpuPprof(store: Store, sessionId: string): PprofProfile | null {
+/** The session's CPU samples as one pprof profile, span names redacted when a redactor is given; null when it has none. */
+export function cpuPprof(store: Store, sessionId: string, redactor: Redactor | null = null): PprofProfile | null {
   const session = store.sessions.get(sessionId);
   const tree = sessionCallTree(store, sessionId);
   const builder = new PprofBuilder(tree);
-  const spans = spansByThread(store, sessionId);
+  const spans = spansByThread(store, sessionId, redactor);
   const periodNs = session.intervalUs * 1000;
   let sampleCount = 0;
   let fromUs = Infinity;

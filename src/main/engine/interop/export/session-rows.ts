@@ -1,5 +1,7 @@
 // What the exporters read from the store, one row at a time (iterators, never whole tables), so an
-// export of a long session holds a bounded amount. Rows keep the store's units (epoch µs).
+// export of a long session holds a bounded amount. Rows keep the store's units (epoch µs). With a
+// redactor, text columns that may hold secrets are read through the same rules as bundles.
+import type { RedactionRule, Redactor } from '../../bundle/redaction';
 import type { LogLevel, LogRecord, MetricKind, SpanKind, ThreadInfo, TraceEventRecord } from '../../../../shared/domain';
 import type { Store } from '../../store/store';
 
@@ -46,8 +48,15 @@ export function spanResources(store: Store, sessionId: string): string[] {
   return rows.map((r) => r.resource);
 }
 
+/** A stored text column as exported: redacted by `rule` when a redactor is given. */
+export function redacted(redactor: Redactor | null, rule: RedactionRule, where: string, text: string): string;
+export function redacted(redactor: Redactor | null, rule: RedactionRule, where: string, text: string | null): string | null;
+export function redacted(redactor: Redactor | null, rule: RedactionRule, where: string, text: string | null): string | null {
+  return redactor && text ? redactor.apply(rule, where, text) : text;
+}
+
 /** Spans by start time; only those with `resource` (stored JSON text) when given. */
-export function* spanRows(store: Store, sessionId: string, resource?: string): Generator<ExportSpan> {
+export function* spanRows(store: Store, sessionId: string, resource?: string, redactor: Redactor | null = null): Generator<ExportSpan> {
   const sql = `SELECT trace_id, span_id, parent_span_id, name, kind, start_us, end_us, status_code, status_message, thread_id, attributes
     FROM spans WHERE session_id = ? ${resource === undefined ? '' : 'AND resource = ?'} ORDER BY start_us, span_id`;
   const params = resource === undefined ? [sessionId] : [sessionId, resource];
@@ -56,19 +65,19 @@ export function* spanRows(store: Store, sessionId: string, resource?: string): G
       traceId: r.trace_id as string,
       spanId: r.span_id as string,
       parentSpanId: (r.parent_span_id as string | null) ?? null,
-      name: r.name as string,
+      name: redacted(redactor, 'text', 'spans.name', r.name as string),
       kind: r.kind as SpanKind,
       startUs: r.start_us as number,
       endUs: r.end_us as number,
       statusCode: r.status_code as number,
-      statusMessage: (r.status_message as string | null) ?? null,
+      statusMessage: redacted(redactor, 'text', 'spans.status_message', (r.status_message as string | null) ?? null),
       threadId: (r.thread_id as number | null) ?? null,
-      attributes: parseObject(r.attributes as string | null) ?? {},
+      attributes: parseObject(redacted(redactor, 'attributes', 'spans.attributes', r.attributes as string | null)) ?? {},
     };
   }
 }
 
-export function* logRows(store: Store, sessionId: string): Generator<ExportLog> {
+export function* logRows(store: Store, sessionId: string, redactor: Redactor | null = null): Generator<ExportLog> {
   const rows = store.db
     .prepare(
       `SELECT ts_us, level, source, text, url, line, thread_id, severity_number, trace_id, span_id, attributes
@@ -80,19 +89,19 @@ export function* logRows(store: Store, sessionId: string): Generator<ExportLog> 
       timeUs: r.ts_us as number,
       level: r.level as LogLevel,
       source: r.source as string,
-      text: r.text as string,
+      text: redacted(redactor, 'text', 'logs.text', r.text as string),
       url: (r.url as string | null) ?? null,
       line: (r.line as number | null) ?? null,
       threadId: r.thread_id as number,
       severityNumber: (r.severity_number as number | null) ?? null,
       traceId: (r.trace_id as string | null) ?? null,
       spanId: (r.span_id as string | null) ?? null,
-      attributes: parseObject(r.attributes as string | null),
+      attributes: parseObject(redacted(redactor, 'attributes', 'logs.attributes', r.attributes as string | null)),
     };
   }
 }
 
-export function metricSeries(store: Store, sessionId: string): ExportSeries[] {
+export function metricSeries(store: Store, sessionId: string, redactor: Redactor | null = null): ExportSeries[] {
   const rows = store.db
     .prepare(`SELECT id, name, unit, kind, labels, source, thread_id FROM metric_series WHERE session_id = ? ORDER BY id`)
     .all(sessionId) as { id: number; name: string; unit: string; kind: MetricKind; labels: string; source: string; thread_id: number }[];
@@ -101,7 +110,7 @@ export function metricSeries(store: Store, sessionId: string): ExportSeries[] {
     name: r.name,
     unit: r.unit,
     kind: r.kind,
-    labels: (parseObject(r.labels) ?? {}) as Record<string, string>,
+    labels: (parseObject(redacted(redactor, 'attributes', 'metric_series.labels', r.labels)) ?? {}) as Record<string, string>,
     source: r.source,
     threadId: r.thread_id,
   }));
@@ -114,7 +123,7 @@ export function metricPoints(store: Store, seriesId: number): Iterable<[number, 
   >;
 }
 
-export function* traceEventRows(store: Store, sessionId: string): Generator<ExportTraceEvent> {
+export function* traceEventRows(store: Store, sessionId: string, redactor: Redactor | null = null): Generator<ExportTraceEvent> {
   const rows = store.db
     .prepare(`SELECT thread_id, ts_us, dur_us, ph, cat, name, args FROM trace_events WHERE session_id = ? ORDER BY ts_us, id`)
     .iterate(sessionId) as Iterable<Record<string, unknown>>;
@@ -125,8 +134,8 @@ export function* traceEventRows(store: Store, sessionId: string): Generator<Expo
       durationUs: (r.dur_us as number | null) ?? null,
       ph: r.ph as string,
       cat: r.cat as string,
-      name: r.name as string,
-      args: parseObject(r.args as string | null),
+      name: redacted(redactor, 'text', 'trace_events.name', r.name as string),
+      args: parseObject(redacted(redactor, 'attributes', 'trace_events.args', r.args as string | null)),
     };
   }
 }

@@ -1,15 +1,16 @@
 // Which span a CPU sample belongs to, by the engine's rule (analysis/span-samples.ts): a sample
 // taken on the span's thread (a span without a thread is the main thread's) inside its time range,
 // ends included. Where spans overlap, the innermost (latest started) one gets the sample.
+import type { Redactor } from '../../bundle/redaction';
 import type { Store } from '../../store/store';
 import { type ExportSpan, spanRows } from './session-rows';
 
 export type SpanRef = Pick<ExportSpan, 'traceId' | 'spanId' | 'name' | 'startUs' | 'endUs'>;
 
-/** Spans of each thread, by start time. */
-export function spansByThread(store: Store, sessionId: string): Map<number, SpanRef[]> {
+/** Spans of each thread, by start time (names redacted when a redactor is given). */
+export function spansByThread(store: Store, sessionId: string, redactor: Redactor | null = null): Map<number, SpanRef[]> {
   const byThread = new Map<number, SpanRef[]>();
-  for (const span of spanRows(store, sessionId)) {
+  for (const span of spanRows(store, sessionId, undefined, redactor)) {
     const thread = span.threadId ?? 0;
     let list = byThread.get(thread);
     if (!list) byThread.set(thread, (list = []));
