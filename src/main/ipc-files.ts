@@ -3,6 +3,7 @@
 import { BrowserWindow, dialog, ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { type ExportFormat, WINDOW_EXPORT_FORMATS } from '../shared/api';
 import { codeOf, messageOf } from '../shared/errors';
 import type { Engine } from './engine/engine';
 import type { IpcReply } from './ipc';
@@ -10,7 +11,8 @@ import type { IpcReply } from './ipc';
 export const EXPORT_CHANNEL = 'parallax:export-session';
 export const IMPORT_CHANNEL = 'parallax:import-file';
 
-const exportParams = z.tuple([z.string().min(1).max(200), z.object({ format: z.literal('bundle'), redact: z.boolean() }).strict()]);
+const formatNames = Object.keys(WINDOW_EXPORT_FORMATS) as [ExportFormat, ...ExportFormat[]];
+const exportParams = z.tuple([z.string().min(1).max(200), z.object({ format: z.enum(formatNames), redact: z.boolean() }).strict()]);
 const importParams = z.tuple([z.string().min(1).max(4096)]);
 
 /** Serves both channels to our own top frame only; returns a function that removes them. */
@@ -32,12 +34,14 @@ export function serveSessionFilesOverIpc(engine: Engine, isTrustedUrl: (url: str
     answer(event, async () => {
       const [sessionId, request] = exportParams.parse(params);
       const session = (await engine.listSessions()).find((s) => s.id === sessionId);
-      const suggested = `${(session?.name ?? 'session').replace(/[^A-Za-z0-9._-]+/g, '-')}-${sessionId.slice(0, 8)}.parallax`;
+      const { label, extension } = WINDOW_EXPORT_FORMATS[request.format];
+      const suffix = request.format === 'bundle' ? '' : `-${request.format}`;
+      const suggested = `${(session?.name ?? 'session').replace(/[^A-Za-z0-9._-]+/g, '-')}-${sessionId.slice(0, 8)}${suffix}${extension}`;
       const window = BrowserWindow.fromWebContents(event.sender);
-      const options = { defaultPath: suggested, filters: [{ name: 'Parallax session', extensions: ['parallax'] }] };
+      const options = { defaultPath: suggested, filters: [{ name: label, extensions: [extension.slice(1)] }] };
       const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
       if (choice.canceled || !choice.filePath) return false;
-      await engine.exportSession(sessionId, request.format, choice.filePath, { redact: request.redact });
+      await engine.exportSessionAsOneFile(sessionId, request.format, choice.filePath, { redact: request.redact });
       return true;
     }),
   );

@@ -89,8 +89,23 @@ export interface ApiEvents {
 export type ApiMethod = keyof Api;
 export type ApiEventName = keyof ApiEvents;
 
-/** Formats a session can be exported to from the window. */
-export type ExportFormat = 'bundle';
+/**
+ * Formats a session can be saved as from the window, each as one file (folder formats zipped).
+ * `redacts`: the format carries text that may hold secrets (logs, attributes, the command line).
+ */
+export const WINDOW_EXPORT_FORMATS = {
+  bundle: { label: 'Parallax bundle (.parallax)', hint: 'Every signal, to open in Parallax', extension: '.parallax', redacts: true },
+  'chrome-trace': { label: 'Chrome trace (.json)', hint: 'Samples, events, spans, logs, metrics: Perfetto, DevTools', extension: '.json', redacts: true },
+  cpuprofile: { label: 'CPU profiles (.zip)', hint: 'A .cpuprofile per thread: DevTools, VS Code, speedscope', extension: '.zip', redacts: false },
+  pprof: { label: 'pprof (.zip)', hint: 'CPU and heap, with span labels: Pyroscope, go tool pprof', extension: '.zip', redacts: true },
+  'otlp-json': { label: 'OTLP JSON (.zip)', hint: 'Spans, logs and metrics: OpenTelemetry backends', extension: '.zip', redacts: true },
+} as const;
+
+export type ExportFormat = keyof typeof WINDOW_EXPORT_FORMATS;
+
+export function isWindowExportFormat(name: string): name is ExportFormat {
+  return Object.hasOwn(WINDOW_EXPORT_FORMATS, name);
+}
 
 export interface ExportRequest {
   format: ExportFormat;

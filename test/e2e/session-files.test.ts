@@ -10,6 +10,7 @@ import { Engine } from '../../src/main/engine/engine';
 import { artifactPath, browserSkipReason, launchChromium, type ServedParallax, startServe, waitIdle, IDLE_TIMEOUT_MS } from '../support/e2e-browser';
 import { recordScenario } from '../support/recorded-sessions';
 import { tempStorePath } from '../support/store-files';
+import { readZip } from '../support/zip-members';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`Skipping the browser end-to-end tests: ${skipReason}`);
@@ -116,6 +117,48 @@ describe.skipIf(skipReason !== null)('session files in the window', () => {
     }
   });
 
+  it('saves the standard formats as one file each: a Chrome trace as it is, the folder formats zipped', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark', acceptDownloads: true });
+    const page = await context.newPage();
+    try {
+      await page.goto(served!.url);
+      await waitIdle(page);
+      await page.locator(`[data-testid=session-row][data-session-id="${sessionId}"]`).click();
+      await waitIdle(page);
+      await page.getByTestId('session-export').click();
+      const save = async (format: string): Promise<string> => {
+        await page.getByTestId('export-format').selectOption(format);
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-start').click()]);
+        const saved = join(store.dir, download.suggestedFilename());
+        await download.saveAs(saved);
+        return saved;
+      };
+
+      const trace = await save('chrome-trace');
+      expect(trace).toMatch(/-[0-9a-f]{8}-chrome-trace\.json$/);
+      const events = (JSON.parse(readFileSync(trace, 'utf8')) as { traceEvents: { name: string }[] }).traceEvents;
+      expect(events.some((e) => e.name === 'ProfileChunk')).toBe(true);
+
+      const profiles = await save('cpuprofile');
+      expect(profiles).toMatch(/-cpuprofile\.zip$/);
+      await expect(page.getByTestId('export-redact').isDisabled()).resolves.toBe(true);
+      await page.screenshot({ path: artifactPath('export-cpuprofile-dark.png') });
+      const members = await readZip(profiles);
+      expect([...members.keys()]).toEqual(['0-main.cpuprofile']);
+      const profile = JSON.parse(members.get('0-main.cpuprofile')!.toString('utf8')) as { nodes: { callFrame: { functionName: string } }[]; samples: number[] };
+      expect(profile.samples.length).toBeGreaterThan(100);
+      expect(profile.nodes.some((n) => n.callFrame.functionName === 'hotFunction')).toBe(true);
+
+      const otlp = await readZip(await save('otlp-json'));
+      expect([...otlp.keys()].sort()).toEqual(['logs.json', 'metrics.json']);
+      expect((JSON.parse(otlp.get('logs.json')!.toString('utf8')) as { resourceLogs: unknown[] }).resourceLogs.length).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('export-status').getAttribute('data-state')).toBe('done');
+      await page.screenshot({ path: artifactPath('export-formats-dark.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keeps the token and Origin checks on the file routes', async () => {
     const { origin, token } = served!;
     expect(await httpStatus(`${origin}/files/export?session=${sessionId}`)).toBe(403);
@@ -124,6 +167,7 @@ describe.skipIf(skipReason !== null)('session files in the window', () => {
     expect(await httpStatus(`${origin}/files/import?token=${token}`, { method: 'POST', headers: { Origin: 'http://evil.example' } })).toBe(403);
     expect(await httpStatus(`${origin}/files/import?token=${token}`, { method: 'GET' })).toBe(405);
     expect(await httpStatus(`${origin}/files/export?token=${token}&session=nope`)).toBe(404);
+    expect(await httpStatus(`${origin}/files/export?token=${token}&session=${sessionId}&format=svg`)).toBe(400);
     const rebound = `http://rebound.example:${new URL(origin).port}`;
     expect(await httpStatus(`${origin}/files/export?token=${token}&session=${sessionId}`, { headers: { Host: new URL(rebound).host } })).toBe(403);
   });

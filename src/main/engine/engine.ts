@@ -29,6 +29,7 @@ import { countSamplesInSpans } from './analysis/span-samples';
 import { TimelineQueries } from './analysis/timeline';
 import { snapshotFolder } from './capture/heap';
 import { type ExportFileOptions, exportSessionFile } from './export-file';
+import { exportAsOneFile } from './export-one-file';
 import type { WrittenFile } from './interop/export';
 import { importSessionFile } from './import-file';
 import { listNodeProcesses } from './inspector/processes';
@@ -243,6 +244,11 @@ export class Engine implements Api {
     const session = this.store.sessions.get(sessionId);
     if (this.recordings.has(session.id)) throw new ParallaxError('bad-request', 'Stop the recording before exporting its session');
     return exportSessionFile(this.store, session.id, format, outPath, options);
+  }
+
+  /** Saves a session as one file, the folder formats zipped: what the window saves. */
+  async exportSessionAsOneFile(sessionId: string, format: string, outFile: string, options: ExportFileOptions = {}): Promise<WrittenFile[]> {
+    return exportAsOneFile((name, outPath) => this.exportSession(sessionId, name, outPath, options), format, outFile);
   }
 
   /** Imports a file (a bundle, or any format import-file knows) as a new session. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isWindowExportFormat, WINDOW_EXPORT_FORMATS } from '../../shared/api';
 import { codeOf, messageOf } from '../../shared/errors';
 import { isAllowedOrigin, secretMatches, sendPlain } from './request-guard';
 
@@ -17,12 +18,10 @@ export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024 * 1024;
 
 /** What the host needs from the engine to move sessions as files (the Engine fits). */
 export interface HostSessionFiles {
-  exportSession(sessionId: string, format: string, outPath: string, options: { redact?: boolean }): Promise<unknown>;
+  exportSessionAsOneFile(sessionId: string, format: string, outFile: string, options: { redact?: boolean }): Promise<unknown>;
   importFile(path: string): Promise<{ sessionId: string }>;
   listSessions(): Promise<{ id: string; name: string }[]>;
 }
-
-const EXTENSIONS: Record<string, string> = { bundle: '.parallax' };
 
 /** Handles /files/* requests; false when the path is not one of them. */
 export async function handleFileRoute(
@@ -77,18 +76,23 @@ async function exportRoute(res: ServerResponse, query: URLSearchParams, files: H
     return;
   }
   const format = query.get('format') ?? 'bundle';
-  const extension = Object.hasOwn(EXTENSIONS, format) ? EXTENSIONS[format]! : `.${safeName(format, 'out')}`;
+  if (!isWindowExportFormat(format)) {
+    sendPlain(res, 400, `Unknown export format "${format.slice(0, 40)}"; choose from ${Object.keys(WINDOW_EXPORT_FORMATS).join(', ')}.`, headers);
+    return;
+  }
+  const { extension } = WINDOW_EXPORT_FORMATS[format];
   const dir = await mkdtemp(join(tmpdir(), 'parallax-export-'));
   try {
     const out = join(dir, `session${extension}`);
     try {
-      await files.exportSession(sessionId, format, out, { redact: query.get('redact') !== '0' });
+      await files.exportSessionAsOneFile(sessionId, format, out, { redact: query.get('redact') !== '0' });
     } catch (error) {
       sendPlain(res, statusOf(error), messageOf(error), headers);
       return;
     }
     const session = (await files.listSessions()).find((s) => s.id === sessionId || s.id.startsWith(sessionId));
-    const name = `${safeName(session?.name ?? '', 'session')}-${(session?.id ?? sessionId).slice(0, 8)}${extension}`;
+    const suffix = extension === '.parallax' ? '' : `-${format}`;
+    const name = `${safeName(session?.name ?? '', 'session')}-${(session?.id ?? sessionId).slice(0, 8)}${suffix}${extension}`;
     res.writeHead(200, {
       ...headers,
       'Content-Type': 'application/octet-stream',

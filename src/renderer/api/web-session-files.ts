@@ -1,6 +1,6 @@
 // Session files through the web host: export is a token-checked download, import a streamed
 // upload of the picked file; the host answers errors as one plain-text line.
-import type { ExportRequest, PickedFile, SessionFiles } from '../../shared/api';
+import { type ExportRequest, type PickedFile, type SessionFiles, WINDOW_EXPORT_FORMATS } from '../../shared/api';
 import { ParallaxError } from '../../shared/errors';
 
 /** The host's file routes, with the page's token. */
@@ -30,7 +30,7 @@ export function createWebSessionFiles(loc: Pick<Location, 'origin' | 'search'>):
       try {
         const link = document.createElement('a');
         link.href = url;
-        link.download = fileNameOf(response, `${sessionId.slice(0, 8)}.parallax`);
+        link.download = fileNameOf(response, `${sessionId.slice(0, 8)}${WINDOW_EXPORT_FORMATS[request.format].extension}`);
         document.body.append(link);
         link.click();
         link.remove();

@@ -1,11 +1,11 @@
 // "Export…" in the session header: choose the format and whether to redact, then save the file
 // (a save dialog on the desktop, a download in a browser). Progress and errors show in place.
 import { useState } from 'react';
-import type { ExportFormat } from '../../../shared/api';
+import { type ExportFormat, isWindowExportFormat, WINDOW_EXPORT_FORMATS } from '../../../shared/api';
 import { messageOf } from '../../../shared/errors';
 import { api } from '../../state/api';
 
-const FORMATS: { value: ExportFormat; label: string }[] = [{ value: 'bundle', label: 'Parallax bundle (.parallax)' }];
+const FORMATS = Object.entries(WINDOW_EXPORT_FORMATS).map(([value, f]) => ({ value: value as ExportFormat, label: f.label }));
 
 type Status = { state: 'idle' } | { state: 'exporting' } | { state: 'done' } | { state: 'error'; message: string };
 
@@ -15,10 +15,12 @@ export function ExportControl({ sessionId, disabled }: { sessionId: string; disa
   const [redact, setRedact] = useState(true);
   const [status, setStatus] = useState<Status>({ state: 'idle' });
 
+  const redacts = WINDOW_EXPORT_FORMATS[format].redacts;
+
   const start = async () => {
     setStatus({ state: 'exporting' });
     try {
-      const saved = await api.exportSession(sessionId, { format, redact });
+      const saved = await api.exportSession(sessionId, { format, redact: redact && redacts });
       setStatus(saved ? { state: 'done' } : { state: 'idle' });
     } catch (error) {
       setStatus({ state: 'error', message: messageOf(error) });
@@ -45,19 +47,20 @@ export function ExportControl({ sessionId, disabled }: { sessionId: string; disa
         <div className="export-popover" role="dialog" aria-label="Export session" data-testid="export-popover">
           <label className="export-field">
             <span>Format</span>
-            <select className="input" value={format} data-testid="export-format" onChange={(e) => setFormat(e.target.value as ExportFormat)}>
+            <select className="input" value={format} data-testid="export-format" onChange={(e) => isWindowExportFormat(e.target.value) && setFormat(e.target.value)}>
               {FORMATS.map((f) => (
                 <option key={f.value} value={f.value}>
                   {f.label}
                 </option>
               ))}
             </select>
+            <small data-testid="export-format-hint">{WINDOW_EXPORT_FORMATS[format].hint}</small>
           </label>
           <label className="export-check">
-            <input type="checkbox" checked={redact} data-testid="export-redact" onChange={(e) => setRedact(e.target.checked)} />
+            <input type="checkbox" checked={redact && redacts} disabled={!redacts} data-testid="export-redact" onChange={(e) => setRedact(e.target.checked)} />
             <span>
               Redact secrets
-              <small>environment variables, auth headers, tokens and keys</small>
+              <small>{redacts ? 'environment variables, auth headers, tokens and keys' : 'nothing to redact: function names and files only'}</small>
             </span>
           </label>
           <div className="export-actions">
@@ -70,7 +73,7 @@ export function ExportControl({ sessionId, disabled }: { sessionId: string; disa
           </div>
           {status.state === 'done' && (
             <p className="export-status" data-testid="export-status" data-state="done" role="status">
-              Saved{redact ? ', with secrets redacted' : ''}.
+              Saved{redact && redacts ? ', with secrets redacted' : ''}.
             </p>
           )}
           {status.state === 'error' && (
