@@ -125,6 +125,12 @@ describe.skipIf(skipReason !== null)('links between signals', () => {
       await expect.poll(async () => Number(await page.getByTestId('logs').getAttribute('data-total'))).toBeGreaterThanOrEqual(1);
       await page.getByTestId('log-scope-span').click();
       await waitIdle(page);
+
+      // Escape, with focus anywhere but a text box, clears the span: the views are whole again.
+      await page.keyboard.press('Escape');
+      await waitIdle(page);
+      await expect.poll(async () => Number((await page.getByTestId('flame-sample-count').textContent())?.replace(/\D/g, ''))).toBe(wholeSamples);
+      expect(await page.getByTestId('span-samples-note').count()).toBe(0);
     } finally {
       await page.close();
     }

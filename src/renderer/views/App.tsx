@@ -1,6 +1,7 @@
 // The window: sidebar with sessions and the Attach button, main area with the chosen view.
 import { useEffect, useRef } from 'react';
 import { useAllocationView, useFlameView } from '../state/flame-view';
+import { useSelection } from '../state/selection';
 import { useUi } from '../state/ui';
 import { AttachView } from './attach/AttachView';
 import { ConnectionBanner } from './common/ConnectionBanner';
@@ -27,8 +28,11 @@ export function App() {
         searchRef.current.select();
       } else if (event.key === 'Escape' && !isTyping(event.target)) {
         const flame = (useUi.getState().sessionTab === 'allocations' ? useAllocationView : useFlameView).getState();
+        // One step back per press: the attach form, then a zoomed flame graph, then the selection.
+        const selection = useSelection.getState();
         if (useUi.getState().mainView === 'attach') showView('session');
         else if (flame.zoomNode !== 0) flame.zoomTo(0);
+        else if (selection.range !== null || selection.spanId !== null) selection.setRange(null);
       }
     };
     window.addEventListener('keydown', onKeyDown);
