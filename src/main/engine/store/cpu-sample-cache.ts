@@ -226,8 +226,8 @@ export class CpuSampleCache {
     const entry = this.entry(sessionId, chunk.rowId);
     if (!entry.samples) {
       const row = this.chunkBlobs.get(chunk.rowId) as { times: Buffer; stacks: Buffer };
-      const timesUs = new Float64Array(alignedCopy(row.times));
-      const stackIds = new Int32Array(alignedCopy(row.stacks));
+      const timesUs = float64s(row.times);
+      const stackIds = int32s(row.stacks);
       let sorted = true;
       for (let i = 1; i < timesUs.length && sorted; i++) sorted = timesUs[i - 1]! <= timesUs[i]!;
       entry.samples = { timesUs, stackIds, sortedTimesUs: sorted ? timesUs : Float64Array.from(timesUs).sort() };
@@ -296,9 +296,22 @@ export class CpuSampleCache {
   }
 }
 
-/** SQLite hands back Buffers at any byte offset; typed arrays need an aligned copy of their own. */
-function alignedCopy(buffer: Buffer): ArrayBuffer {
-  const copy = new ArrayBuffer(buffer.byteLength);
-  new Uint8Array(copy).set(buffer);
+/**
+ * A blob's values. SQLite hands back a Buffer of its own (a copy), usually at an aligned offset:
+ * then a view of it; else an aligned copy.
+ */
+function float64s(buffer: Buffer): Float64Array {
+  const n = Math.floor(buffer.byteLength / 8);
+  return buffer.byteOffset % 8 === 0 ? new Float64Array(buffer.buffer, buffer.byteOffset, n) : new Float64Array(alignedCopy(buffer, n * 8));
+}
+
+function int32s(buffer: Buffer): Int32Array {
+  const n = Math.floor(buffer.byteLength / 4);
+  return buffer.byteOffset % 4 === 0 ? new Int32Array(buffer.buffer, buffer.byteOffset, n) : new Int32Array(alignedCopy(buffer, n * 4));
+}
+
+function alignedCopy(buffer: Buffer, bytes: number): ArrayBuffer {
+  const copy = new ArrayBuffer(bytes);
+  new Uint8Array(copy).set(buffer.subarray(0, bytes));
   return copy;
 }
