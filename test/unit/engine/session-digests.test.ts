@@ -32,7 +32,7 @@ function random(seed: number): () => number {
 function writeSession(path: string): { startUs: number; endUs: number } {
   const engine = Engine.open({ storePath: path });
   const store = engine.store;
-  store.sessions.create({ id: 's', name: 's', startedUs: T0, target: { pid: 1, nodeVersion: null, title: null, attachedVia: 'test' }, signals: ['cpu', 'logs', 'trace', 'otlp'], intervalUs: INTERVAL_US });
+  store.sessions.create({ id: 's', name: 's', startedUs: T0, target: { pid: 1, nodeVersion: null, title: null, attachedVia: 'test' }, signals: ['cpu', 'logs', 'metrics', 'trace', 'otlp'], intervalUs: INTERVAL_US });
   const writer = new SessionWriter(store, 's', (e) => {
     throw e;
   });
@@ -64,6 +64,7 @@ function writeSession(path: string): { startUs: number; endUs: number } {
         store.traceEvents.insert('s', { threadId: thread, timeUs, durationUs: gc ? Math.round(rand() * 5000) : null, ph: gc ? 'X' : 'R', cat: 'v8', name: gc ? 'MinorGC' : `mark${i % 7}`, kind: gc ? 'gc' : 'mark', args: null }),
       );
       writer.addLog({ timeUs, level: rand() < 0.1 ? 'warn' : 'info', source: 'console', text: `line ${i}`, url: null, line: null });
+      writer.addMetric({ name: i % 2 ? 'heap.used' : 'cpu', unit: i % 2 ? 'bytes' : '%', timeUs, value: rand() * 1e8, labels: { thread: String(thread) } });
     }
     const startUs = Math.round(times[0]! + rand() * (times[n - 1]! - times[0]!));
     const span = { spanId: `c${c}`, traceId: 't', parentSpanId: c > 0 ? `c${c - 1}` : null, name: `op${c % 4}`, kind: 1 as const, startUs, endUs: startUs + Math.round(rand() * 400_000), statusCode: 0 as const, statusMessage: null, thread, source: 'otlp', attributes: {}, resource: {} };
@@ -92,6 +93,7 @@ async function answers(api: Api, extent: TimeRange): Promise<unknown[]> {
     }
     out.push(await api.getSpans('s', { ...(range ? { range } : {}), limit: 2000 }));
   }
+  out.push(await api.getMetrics('s'));
   return out;
 }
 
@@ -107,7 +109,7 @@ describe('session digests', () => {
     const expected = await answers(fromRows, extent);
     fromRows.keepDigests('s');
     const kinds = fromRows.store.db.prepare(`SELECT kind FROM session_digests ORDER BY kind`).pluck().all();
-    expect(kinds).toEqual(['counts:logs', 'counts:trace_events', 'cpu-stacks', 'cpu-weights', 'timeline-columns']);
+    expect(kinds).toEqual(['counts:logs', 'counts:trace_events', 'cpu-stacks', 'cpu-weights', 'metric-series', 'timeline-columns']);
     await fromRows.close();
 
     // Second open: the same answers from the digests.

@@ -125,6 +125,8 @@ export class TimelineQueries {
     keepQuietly(() => this.store.cpu.cache.storeDigests(session.id, session.intervalUs * CPU_GAP_CAP_INTERVALS));
     keepQuietly(() => this.store.traceEvents.keepCounts(session.id));
     keepQuietly(() => this.store.logs.keepCounts(session.id));
+    // Reading an ended session's metric series keeps them (see MetricTable.series).
+    keepQuietly(() => this.store.metrics.series(session.id));
   }
 
   /** A deleted session's tables must not outlive it. */
