@@ -77,15 +77,22 @@ export function unpackDigest(data: Buffer): Digest | null {
     const headerBytes = data.readUInt32LE(0);
     if (4 + headerBytes > data.length) return null;
     const header = JSON.parse(data.toString('utf8', 4, 4 + headerBytes)) as { meta: unknown; columns: [TypeName, number][] };
-    // SQLite hands back a Buffer at any byte offset: one aligned copy, columns are views of it.
-    const copy = new ArrayBuffer(data.length);
-    new Uint8Array(copy).set(data);
+    // SQLite hands back a Buffer of its own, usually 8-byte aligned: columns are views of it (else
+    // of one aligned copy).
+    // A Buffer from SQLite is never over shared memory.
+    let copy = data.buffer as ArrayBuffer;
+    let base = data.byteOffset;
+    if (base % 8 !== 0) {
+      copy = new ArrayBuffer(data.length);
+      new Uint8Array(copy).set(data);
+      base = 0;
+    }
     let at = align8(4 + headerBytes);
     const columns: DigestColumn[] = [];
     for (const [type, length] of header.columns) {
       const Kind = TYPES[type];
       if (!Kind || !Number.isInteger(length) || length < 0 || at + length * Kind.BYTES_PER_ELEMENT > data.length) return null;
-      columns.push(new Kind(copy, at, length));
+      columns.push(new Kind(copy, base + at, length));
       at = align8(at + length * Kind.BYTES_PER_ELEMENT);
     }
     return { meta: header.meta, columns };
