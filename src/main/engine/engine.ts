@@ -202,14 +202,16 @@ export class Engine implements Api {
     void recording.done.then(() => {
       this.recordings.delete(recording.sessionId);
       this.events.emit('sessionsChanged', {});
-      // Deleted or closed meanwhile: the digests are a shortcut, the first question derives them.
-      if (this.store.db.open) {
+      // After the stop is answered. Deleted or closed meanwhile: the digests are a shortcut, the
+      // first question derives them.
+      setImmediate(() => {
+        if (!this.store.db.open) return;
         try {
           this.keepDigests(recording.sessionId);
         } catch {
           // Nothing lost.
         }
-      }
+      });
     });
     this.events.emit('sessionsChanged', {});
     return { sessionId: recording.sessionId };
