@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { SignalName, SpanKind } from '../../src/shared/domain';
 import { ROOT_STACK_ID, type StackInterner } from '../../src/main/engine/store/cpu-samples';
 import { SessionWriter } from '../../src/main/engine/store/session-writer';
+import { TimelineQueries } from '../../src/main/engine/analysis/timeline';
 import type { Store } from '../../src/main/engine/store/store';
 import { seededRandom } from '../support/seeded-random';
 
@@ -215,6 +216,8 @@ export async function writeScaleSession(store: Store, sizes: ScaleSizes, cpuprof
   writer.close();
   const endUs = Math.max(...threadTime);
   store.sessions.finish(sessionId, 'completed', endUs, null);
+  // As the engine does when a recording ends: derive what questions read once, now.
+  new TimelineQueries(store).keepDigests(store.sessions.get(sessionId));
   if (profile && cpuprofilePath) await writeCpuprofile(cpuprofilePath, store, sessionId, profile.times.subarray(0, profile.n), profile.stacks.subarray(0, profile.n));
   const parents = new Set(spans.filter((s) => s.parentSpanId).map((s) => s.parentSpanId!));
   return { sessionId, startUs: START_US, endUs, threads, sampleSpanIds: [...parents].slice(0, 20), generationMs: performance.now() - startedMs };

@@ -203,6 +203,16 @@ export class Engine implements Api {
     void recording.done.then(() => {
       this.recordings.delete(recording.sessionId);
       this.events.emit('sessionsChanged', {});
+      // After the stop is answered. Deleted or closed meanwhile: the digests are a shortcut, the
+      // first question derives them.
+      setImmediate(() => {
+        if (!this.store.db.open) return;
+        try {
+          this.keepDigests(recording.sessionId);
+        } catch {
+          // Nothing lost.
+        }
+      });
     });
     this.events.emit('sessionsChanged', {});
     return { sessionId: recording.sessionId };
@@ -254,8 +264,15 @@ export class Engine implements Api {
   /** Imports a file (a bundle, or any format import-file knows) as a new session. */
   async importFile(path: string): Promise<{ sessionId: string }> {
     const { sessionId } = await importSessionFile(this.store, path);
+    this.keepDigests(sessionId);
     this.events.emit('sessionsChanged', {});
     return { sessionId };
+  }
+
+  /** Derives what questions about an ended session read (see TimelineQueries.keepDigests) once, now. */
+  keepDigests(sessionId: string): void {
+    const session = this.store.sessions.get(sessionId);
+    this.timeline.keepDigests(session);
   }
 
   /** Stops every recording (saving what it has) and closes the store. */

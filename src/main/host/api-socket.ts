@@ -6,6 +6,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { WireEvent, WireResponse } from '../../shared/api';
 import { codeOf, messageOf } from '../../shared/errors';
 import { apiEventNames, dispatchApiCall, type ApiWithEvents } from '../api-dispatch';
+import { RequestQueue } from './request-queue';
 
 /** Largest request accepted; Api parameters are small (a bigger frame closes the socket, 1009). */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -31,14 +32,21 @@ export function createApiSocketServer(api: ApiWithEvents): ApiSocketServer {
     }),
   );
 
+  // One queue for every socket: they share one engine, which answers one question at a time.
+  const queue = new RequestQueue<{ ws: WebSocket; id: number; method: unknown; params: unknown }>(({ ws, ...request }) => {
+    void answer(api, request).then((reply) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(reply);
+    });
+  });
+
   wss.on('connection', (ws) => {
     // ws reports protocol violations (oversized or invalid frames) here and closes the socket
     // with the matching close code, which is what the client sees; nothing else is owed to it.
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
-      void answer(api, data, isBinary).then((reply) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(reply);
-      });
+      const request = readRequest(data, isBinary);
+      if ('problem' in request) ws.send(encode({ id: request.id, error: { message: request.problem, code: 'bad-request' } }));
+      else queue.push({ ws, ...request });
     });
   });
 
@@ -47,6 +55,7 @@ export function createApiSocketServer(api: ApiWithEvents): ApiSocketServer {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     },
     close() {
+      queue.close();
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const client of wss.clients) client.close(1001, 'Parallax is shutting down');
       // Sockets that do not finish the closing handshake promptly are dropped.
@@ -63,10 +72,8 @@ export function createApiSocketServer(api: ApiWithEvents): ApiSocketServer {
   };
 }
 
-/** Turns one incoming frame into the text of its WireResponse; never throws. */
-async function answer(api: ApiWithEvents, data: RawData, isBinary: boolean): Promise<string> {
-  const request = readRequest(data, isBinary);
-  if ('problem' in request) return encode({ id: request.id, error: { message: request.problem, code: 'bad-request' } });
+/** Turns one request into the text of its WireResponse; never throws. */
+async function answer(api: ApiWithEvents, request: { id: number; method: unknown; params: unknown }): Promise<string> {
   try {
     const result = await dispatchApiCall(api, request.method, request.params);
     return encode({ id: request.id, result: result === undefined ? null : result });

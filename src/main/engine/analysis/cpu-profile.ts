@@ -6,6 +6,8 @@ import type { Store } from '../store/store';
 import { frameKind } from './frame-kind';
 
 const IDLE = '(idle)';
+/** A sample's weight is capped at this many sampling intervals (a paused target is not charged). */
+export const CPU_GAP_CAP_INTERVALS = 10;
 
 /** Which samples a question is about: a time window and/or one thread. */
 export interface SampleWindow {
@@ -46,7 +48,7 @@ export function stackTimesByThread(
   window: SampleWindow = {},
   onlyThreads?: ReadonlySet<number>,
 ): Map<number, StackTimes> {
-  const capUs = intervalUs * 10;
+  const capUs = intervalUs * CPU_GAP_CAP_INTERVALS;
   const { range, threadId } = window;
   const cache = store.cpu.cache;
   const { chunks } = cache.session(sessionId);

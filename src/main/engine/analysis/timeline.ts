@@ -4,8 +4,10 @@ import type { TimelineAnswer, TimelineFunction, TimelineQuery } from '../../../s
 import { ParallaxError } from '../../../shared/errors';
 import type { CallTables } from '../store/cpu-sample-cache';
 import type { Store } from '../store/store';
+import { CPU_GAP_CAP_INTERVALS } from './cpu-profile';
 import { frameKind } from './frame-kind';
 import { readSessionColumns, type SessionColumns } from './timeline-columns';
+import { keepSessionColumns, keptSessionColumns } from './timeline-digest';
 import { type StackColumns, slicesOfChunks, stackColumns } from './timeline-slices';
 import { capturesOfWindow, eventBuckets, logsOfWindow, sessionExtent, spansOfWindow } from './timeline-tracks';
 
@@ -74,10 +76,7 @@ export class TimelineQueries {
     const chunks = this.store.cpu.chunks(sessionId, range);
     const slices = slicesOfChunks(chunks, tables.stacks, { range, resolutionUs, intervalUs, hiddenFunctions: tables.hidden }, wanted);
 
-    // An ended session's columns are final; a recording one's are brought up to date on each ask.
-    const columns = ended && tables.columns && tables.columnsFinal ? tables.columns : readSessionColumns(db, sessionId, tables.columns);
-    tables.columns = columns;
-    tables.columnsFinal = ended;
+    const columns = this.columnsOf(session, tables);
     const extent = (ended ? tables.extent : null) ?? sessionExtent(db, sessionId);
     if (ended) tables.extent = extent;
     const spans = spansOfWindow(columns.spans, window);
@@ -99,6 +98,35 @@ export class TimelineQueries {
       logCount: logs.count,
       captures: capturesOfWindow(db, sessionId, range),
     };
+  }
+
+  /**
+   * An ended session's columns are final: read once, kept as a digest for the next process to open
+   * the store; a recording one's are brought up to date on each ask.
+   */
+  private columnsOf(session: SessionInfo, tables: SessionTables): SessionColumns {
+    const ended = session.status !== 'recording';
+    if (ended && tables.columns && tables.columnsFinal) return tables.columns;
+    const kept = ended && !tables.columns ? keptSessionColumns(this.store.digests, session) : null;
+    const columns = kept ?? readSessionColumns(this.store.db, session.id, tables.columns);
+    if (ended && !kept) keepQuietly(() => keepSessionColumns(this.store.digests, session, columns));
+    tables.columns = columns;
+    tables.columnsFinal = ended;
+    return columns;
+  }
+
+  /**
+   * Derives and keeps an ended session's digests now (after a recording or an import) rather than
+   * at the first question: its timeline columns, stack columns and each chunk's CPU self time.
+   */
+  keepDigests(session: SessionInfo): void {
+    if (session.status === 'recording') return;
+    this.columnsOf(session, this.tablesOf(session.id));
+    keepQuietly(() => this.store.cpu.cache.storeDigests(session.id, session.intervalUs * CPU_GAP_CAP_INTERVALS));
+    keepQuietly(() => this.store.traceEvents.keepCounts(session.id));
+    keepQuietly(() => this.store.logs.keepCounts(session.id));
+    // Reading an ended session's metric series keeps them (see MetricTable.series).
+    keepQuietly(() => this.store.metrics.series(session.id));
   }
 
   /** A deleted session's tables must not outlive it. */
@@ -137,4 +165,13 @@ function derive(cpu: CallTables, previous: SessionTables | undefined): SessionTa
     columnsFinal: previous?.columnsFinal ?? false,
     extent: previous?.extent ?? null,
   };
+}
+
+/** A digest is a shortcut only: when it cannot be written (a busy or read-only store), the next ask derives it again. */
+function keepQuietly(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // Nothing lost: the rows it derives from are stored.
+  }
 }

@@ -3,6 +3,7 @@
 // A window's question then reads only the chunks at its edges; whole chunks inside it add their
 // sums. Chunks and table rows are append-only while a session exists, so nothing goes stale.
 import type { Db } from './database';
+import { type Digest, SessionDigests } from './session-digests';
 
 export interface ChunkInfo {
   rowId: number;
@@ -53,6 +54,11 @@ export interface ChunkWeights {
 /** Decoded chunks and chunk weights kept across questions, least recently used first out. */
 export const CPU_CACHE_BYTES = 384 * 1024 * 1024;
 const SESSIONS_KEPT = 8;
+/** Digest kinds (see SessionDigests): stack columns, and every chunk's self time by stack. */
+const STACKS_DIGEST = 'cpu-stacks';
+const WEIGHTS_DIGEST = 'cpu-weights';
+/** Both are append-only facts about immutable rows: any kept copy holds whatever it covers. */
+const DIGEST_BASIS = '1';
 
 interface SessionEntry {
   chunks: ChunkInfo[];
@@ -78,11 +84,13 @@ export class CpuSampleCache {
   private readonly chunkBlobs;
   /** Self time by stack id while a chunk is summed, with the ids it touched. */
   private scratch = new Float64Array(0);
+  private readonly digests: SessionDigests;
 
   constructor(
     db: Db,
     private readonly maxBytes = CPU_CACHE_BYTES,
   ) {
+    this.digests = new SessionDigests(db);
     this.newChunks = db
       .prepare(`SELECT id, thread_id, start_us, end_us, sample_count FROM cpu_chunks WHERE session_id = ? AND id > ? ORDER BY id`)
       .raw();
@@ -100,12 +108,77 @@ export class CpuSampleCache {
   session(sessionId: string): { chunks: readonly ChunkInfo[]; tables: CallTables } {
     let entry = this.sessions.get(sessionId);
     if (entry) this.sessions.delete(sessionId);
+    const opened = !entry;
     entry ??= { chunks: [], lastRowId: 0, tables: { functions: [], stacks: { parent: new Int32Array(0), functionId: new Int32Array(0) }, repeated: new Uint8Array(0) } };
     this.sessions.set(sessionId, entry);
     if (this.sessions.size > SESSIONS_KEPT) this.forget(this.sessions.keys().next().value!);
+    if (opened) this.readStacksDigest(sessionId, entry.tables);
     this.refreshChunks(sessionId, entry);
     this.refreshTables(sessionId, entry.tables);
+    if (opened) this.readWeightsDigest(sessionId, entry.chunks);
     return entry;
+  }
+
+  /**
+   * Keeps the session's stack columns and every chunk's self time for `capUs` as digests, so the
+   * next process to open the store reads two blobs instead of every stack row and sample.
+   */
+  storeDigests(sessionId: string, capUs: number): void {
+    const { chunks, tables } = this.session(sessionId);
+    const { parent, functionId } = tables.stacks;
+    this.digests.put(sessionId, STACKS_DIGEST, DIGEST_BASIS, { meta: null, columns: [parent, functionId, tables.repeated] });
+    const stackCount = parent.length;
+    const all = chunks.map((chunk) => ({ chunk, weights: this.weights(sessionId, chunk, capUs, stackCount) }));
+    const offsets = new Int32Array(all.length + 1);
+    all.forEach(({ weights }, i) => (offsets[i + 1] = offsets[i]! + weights.stackIds.length));
+    const stackIds = new Int32Array(offsets[all.length]!);
+    const selfUs = new Float64Array(offsets[all.length]!);
+    all.forEach(({ weights }, i) => {
+      stackIds.set(weights.stackIds, offsets[i]!);
+      selfUs.set(weights.selfUs, offsets[i]!);
+    });
+    const digest: Digest = {
+      meta: { capUs },
+      columns: [
+        Int32Array.from(all, ({ chunk }) => chunk.rowId),
+        Float64Array.from(all, ({ weights }) => weights.firstUs),
+        Float64Array.from(all, ({ weights }) => weights.lastUs),
+        Int32Array.from(all, ({ weights }) => weights.lastStack),
+        offsets,
+        stackIds,
+        selfUs,
+      ],
+    };
+    this.digests.put(sessionId, WEIGHTS_DIGEST, DIGEST_BASIS, digest);
+  }
+
+  private readStacksDigest(sessionId: string, tables: CallTables): void {
+    const digest = this.digests.get(sessionId, STACKS_DIGEST, DIGEST_BASIS);
+    const [parent, functionId, repeated] = digest?.columns ?? [];
+    if (!(parent instanceof Int32Array && functionId instanceof Int32Array && repeated instanceof Uint8Array)) return;
+    if (functionId.length !== parent.length || repeated.length !== parent.length) return;
+    tables.stacks = { parent, functionId };
+    tables.repeated = repeated;
+  }
+
+  private readWeightsDigest(sessionId: string, chunks: readonly ChunkInfo[]): void {
+    const digest = this.digests.get(sessionId, WEIGHTS_DIGEST, DIGEST_BASIS);
+    if (!digest || digest.columns.length !== 7) return;
+    const capUs = (digest.meta as { capUs?: unknown } | null)?.capUs;
+    const [rowIds, firstUs, lastUs, lastStack, offsets, stackIds, selfUs] = digest.columns as [Int32Array, Float64Array, Float64Array, Int32Array, Int32Array, Int32Array, Float64Array];
+    const n = rowIds.length;
+    if (typeof capUs !== 'number' || firstUs.length !== n || lastUs.length !== n || lastStack.length !== n || offsets.length !== n + 1) return;
+    if (offsets[n] !== stackIds.length || selfUs.length !== stackIds.length) return;
+    const known = new Set(chunks.map((chunk) => chunk.rowId));
+    for (let i = 0; i < n; i++) {
+      if (!known.has(rowIds[i]!)) continue;
+      const entry = this.entry(sessionId, rowIds[i]!);
+      if (entry.weights) continue;
+      const ids = stackIds.subarray(offsets[i]!, offsets[i + 1]!);
+      const weights = selfUs.subarray(offsets[i]!, offsets[i + 1]!);
+      entry.weights = { capUs, firstUs: firstUs[i]!, lastUs: lastUs[i]!, lastStack: lastStack[i]!, stackIds: ids, selfUs: weights };
+      this.grow(entry, ids.byteLength + weights.byteLength);
+    }
   }
 
   private refreshChunks(sessionId: string, entry: SessionEntry): void {
@@ -153,8 +226,8 @@ export class CpuSampleCache {
     const entry = this.entry(sessionId, chunk.rowId);
     if (!entry.samples) {
       const row = this.chunkBlobs.get(chunk.rowId) as { times: Buffer; stacks: Buffer };
-      const timesUs = new Float64Array(alignedCopy(row.times));
-      const stackIds = new Int32Array(alignedCopy(row.stacks));
+      const timesUs = float64s(row.times);
+      const stackIds = int32s(row.stacks);
       let sorted = true;
       for (let i = 1; i < timesUs.length && sorted; i++) sorted = timesUs[i - 1]! <= timesUs[i]!;
       entry.samples = { timesUs, stackIds, sortedTimesUs: sorted ? timesUs : Float64Array.from(timesUs).sort() };
@@ -223,9 +296,22 @@ export class CpuSampleCache {
   }
 }
 
-/** SQLite hands back Buffers at any byte offset; typed arrays need an aligned copy of their own. */
-function alignedCopy(buffer: Buffer): ArrayBuffer {
-  const copy = new ArrayBuffer(buffer.byteLength);
-  new Uint8Array(copy).set(buffer);
+/**
+ * A blob's values. SQLite hands back a Buffer of its own (a copy), usually at an aligned offset:
+ * then a view of it; else an aligned copy.
+ */
+function float64s(buffer: Buffer): Float64Array {
+  const n = Math.floor(buffer.byteLength / 8);
+  return buffer.byteOffset % 8 === 0 ? new Float64Array(buffer.buffer, buffer.byteOffset, n) : new Float64Array(alignedCopy(buffer, n * 8));
+}
+
+function int32s(buffer: Buffer): Int32Array {
+  const n = Math.floor(buffer.byteLength / 4);
+  return buffer.byteOffset % 4 === 0 ? new Int32Array(buffer.buffer, buffer.byteOffset, n) : new Int32Array(alignedCopy(buffer, n * 4));
+}
+
+function alignedCopy(buffer: Buffer, bytes: number): ArrayBuffer {
+  const copy = new ArrayBuffer(bytes);
+  new Uint8Array(copy).set(buffer.subarray(0, bytes));
   return copy;
 }

@@ -1,6 +1,10 @@
 // Metric series of a session in long form (one row per point), so any source can add series.
 import type { MetricKind, MetricSeries, TimeRange } from '../../../shared/domain';
 import type { Db } from './database';
+import { SessionDigests } from './session-digests';
+
+const DIGEST = 'metric-series';
+type SeriesInfo = Omit<MetricSeries, 'timesUs' | 'values'>;
 
 export interface MetricPoint {
   name: string;
@@ -26,8 +30,10 @@ export class MetricTable {
   private readonly insertSeries;
   private readonly findSeries;
   private readonly insertPoint;
+  private readonly digests: SessionDigests;
 
   constructor(private readonly db: Db) {
+    this.digests = new SessionDigests(db);
     this.insertSeries = db.prepare(
       `INSERT INTO metric_series (session_id, name, unit, kind, labels, source, thread_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -56,7 +62,34 @@ export class MetricTable {
     this.insertPoint.run(seriesId, Math.round(point.timeUs), point.value);
   }
 
+  /**
+   * Every series with its points. An ended session's are read once and kept as a digest (columns
+   * of times and values), so a store opened again does not read every point row again.
+   */
   series(sessionId: string): MetricSeries[] {
+    const basis = this.digests.endBasis(sessionId);
+    const kept = basis === null ? null : this.keptSeries(sessionId, basis);
+    if (kept) return kept;
+    const series = this.readSeries(sessionId);
+    if (basis !== null) {
+      try {
+        const meta: SeriesInfo[] = series.map(({ timesUs: _t, values: _v, ...info }) => info);
+        this.digests.put(sessionId, DIGEST, basis, { meta, columns: series.flatMap((s) => [Float64Array.from(s.timesUs), Float64Array.from(s.values)]) });
+      } catch {
+        // Only a shortcut: the next ask reads the rows again.
+      }
+    }
+    return series;
+  }
+
+  private keptSeries(sessionId: string, basis: string): MetricSeries[] | null {
+    const digest = this.digests.get(sessionId, DIGEST, basis);
+    const meta = digest?.meta;
+    if (!digest || !Array.isArray(meta) || digest.columns.length !== meta.length * 2) return null;
+    return (meta as SeriesInfo[]).map((info, i) => ({ ...info, timesUs: Array.from(digest.columns[i * 2]!), values: Array.from(digest.columns[i * 2 + 1]!) }));
+  }
+
+  private readSeries(sessionId: string): MetricSeries[] {
     const series = this.db
       .prepare(`SELECT id, name, unit, kind, labels, source, thread_id FROM metric_series WHERE session_id = ? ORDER BY id`)
       .all(sessionId) as { id: number; name: string; unit: string; kind: MetricKind; labels: string; source: string; thread_id: number }[];

@@ -185,6 +185,19 @@ export const migrations: readonly string[] = [
   CREATE INDEX trace_events_by_kind ON trace_events(session_id, kind, ts_us);
   CREATE INDEX spans_by_end ON spans(session_id, end_us);
   `,
+  // 5: what questions derive from a session's rows, kept once computed (timeline columns, stack
+  // columns, per-chunk CPU self times), so a store opened again answers without re-reading every row.
+  // Derived only: bundles do not carry it, and a session without it answers from its rows.
+  `
+  CREATE TABLE session_digests (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    data BLOB NOT NULL,
+    UNIQUE (session_id, kind)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

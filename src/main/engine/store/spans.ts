@@ -28,8 +28,13 @@ export interface SpanQuery {
   limit?: number;
 }
 
+/** Sessions whose longest span is remembered. */
+const SESSIONS_KEPT = 8;
+
 export class SpanTable {
   private readonly insertSpan;
+  /** Per session: its span count when its longest span was measured (spans are only ever added). */
+  private readonly longest = new Map<string, { count: number; longestUs: number }>();
 
   constructor(private readonly db: Db) {
     // A span sent twice (exporter retry) keeps its first copy.
@@ -65,9 +70,12 @@ export class SpanTable {
     const where = ['s.session_id = @sessionId'];
     const params: Record<string, unknown> = { sessionId, limit: query.limit ?? 10_000 };
     if (query.range) {
-      where.push('s.end_us >= @fromUs AND s.start_us <= @toUs');
+      // A span ending in the window started at most the longest span's length before it: one
+      // bounded range of the start index instead of every span from the session's start.
+      where.push('s.start_us BETWEEN @lowUs AND @toUs AND s.end_us >= @fromUs');
       params.fromUs = query.range.fromUs;
       params.toUs = query.range.toUs;
+      params.lowUs = query.range.fromUs - this.longestSpanUs(sessionId);
     }
     if (query.traceId) {
       where.push('s.trace_id = @traceId');
@@ -100,6 +108,20 @@ export class SpanTable {
       logCount: r.log_count,
       cpuSampleCount: 0,
     }));
+  }
+
+  /** The session's longest span, measured again only when its span count changed. */
+  private longestSpanUs(sessionId: string): number {
+    const count = this.db.prepare(`SELECT COUNT(*) FROM spans WHERE session_id = ?`).pluck().get(sessionId) as number;
+    const known = this.longest.get(sessionId);
+    this.longest.delete(sessionId);
+    const longestUs =
+      known && known.count === count
+        ? known.longestUs
+        : ((this.db.prepare(`SELECT MAX(end_us - start_us) FROM spans WHERE session_id = ?`).pluck().get(sessionId) as number | null) ?? 0);
+    this.longest.set(sessionId, { count, longestUs });
+    if (this.longest.size > SESSIONS_KEPT) this.longest.delete(this.longest.keys().next().value!);
+    return longestUs;
   }
 
   count(sessionId: string, range?: TimeRange): number {

@@ -5,6 +5,7 @@ import { CpuSampleTable } from './cpu-samples';
 import { HeapTable } from './heap';
 import { LogTable } from './logs';
 import { MetricTable } from './metrics';
+import { SessionDigests } from './session-digests';
 import { SessionTable } from './sessions';
 import { SourceMapTable } from './source-maps';
 import { SpanTable } from './spans';
@@ -21,6 +22,7 @@ export class Store {
   readonly traceEvents: TraceEventTable;
   readonly heap: HeapTable;
   readonly sourceMaps: SourceMapTable;
+  readonly digests: SessionDigests;
 
   private constructor(readonly db: Db, readonly path: string) {
     this.sessions = new SessionTable(db);
@@ -32,6 +34,7 @@ export class Store {
     this.traceEvents = new TraceEventTable(db);
     this.heap = new HeapTable(db);
     this.sourceMaps = new SourceMapTable(db);
+    this.digests = new SessionDigests(db);
   }
 
   static open(path: string): Store {

@@ -8,6 +8,7 @@
 // have taken, together, about as long as building them would (wide windows asked again and again).
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
+import { SessionDigests } from './session-digests';
 import { firstIndexAtOrAfter } from '../../../shared/sorted-search';
 
 const BUCKET_US = 1_000_000;
@@ -34,6 +35,10 @@ interface SessionCounts {
 
 export class TimeCounts {
   private readonly sessions = new Map<string, SessionCounts>();
+  /** Sessions whose kept counts were looked for and not found (see keep). */
+  private readonly undigested = new Set<string>();
+  private readonly digests: SessionDigests;
+  private readonly digestKind: string;
   /** Time spent counting each session directly; Infinity once its per-second counts are worth building. */
   private readonly directMs = new Map<string, number>();
   private readonly direct: Statement;
@@ -55,6 +60,8 @@ export class TimeCounts {
     private readonly directCountMs = DIRECT_COUNT_MS,
   ) {
     const key = keyColumn ?? `''`;
+    this.digests = new SessionDigests(db);
+    this.digestKind = `counts:${table}`;
     this.maxId = db.prepare(`SELECT max(id) FROM ${table}`).pluck();
     this.grouped = db
       .prepare(`SELECT ${key}, ts_us / ${BUCKET_US}, count(*), max(id) FROM ${table} WHERE session_id = ? GROUP BY 1, 2`)
@@ -71,7 +78,9 @@ export class TimeCounts {
 
   /** Rows with fromUs <= ts_us <= toUs (all of the session's without a range), of one key or all. */
   count(sessionId: string, range?: { fromUs: number; toUs: number }, key?: string): number {
-    if (!this.sessions.has(sessionId) && (this.directMs.get(sessionId) ?? 0) <= this.directCountMs) return this.countDirectly(sessionId, range, key);
+    if (!this.sessions.has(sessionId) && !this.readKept(sessionId) && (this.directMs.get(sessionId) ?? 0) <= this.directCountMs) {
+      return this.countDirectly(sessionId, range, key);
+    }
     const series = this.refresh(sessionId).byKey.get(key ?? ALL);
     if (!series) return 0;
     const { buckets, prefix } = sorted(series);
@@ -89,6 +98,45 @@ export class TimeCounts {
   forget(sessionId: string): void {
     this.sessions.delete(sessionId);
     this.directMs.delete(sessionId);
+    this.undigested.delete(sessionId);
+  }
+
+  /** Builds an ended session's per-second counts now and keeps them, so no later process groups its rows again. */
+  keep(sessionId: string): void {
+    const basis = this.digests.endBasis(sessionId);
+    if (basis === null) return;
+    const session = this.refresh(sessionId);
+    const keys = [...session.byKey.keys()];
+    const columns = keys.flatMap((key) => {
+      const series = sorted(session.byKey.get(key)!);
+      return [series.buckets, Float64Array.from(series.buckets, (bucket) => series.counts.get(bucket)!)];
+    });
+    this.digests.put(sessionId, this.digestKind, basis, { meta: { lastId: session.lastId, keys }, columns });
+  }
+
+  /** Takes the session's kept per-second counts when it has them (once looked for, not again). */
+  private readKept(sessionId: string): boolean {
+    if (this.undigested.has(sessionId)) return false;
+    const basis = this.digests.endBasis(sessionId);
+    const digest = basis === null ? null : this.digests.get(sessionId, this.digestKind, basis);
+    const meta = digest?.meta as { lastId?: unknown; keys?: unknown } | undefined;
+    const keys = meta?.keys;
+    if (!digest || typeof meta?.lastId !== 'number' || !Array.isArray(keys) || digest.columns.length !== keys.length * 2) {
+      if (this.undigested.size >= SESSIONS_KEPT * 4) this.undigested.clear();
+      this.undigested.add(sessionId);
+      return false;
+    }
+    const session: SessionCounts = { byKey: new Map(), lastId: meta.lastId, seenMaxId: (this.maxId.get() as number | null) ?? 0 };
+    keys.forEach((key, k) => {
+      const buckets = digest.columns[k * 2]!;
+      const counts = digest.columns[k * 2 + 1]!;
+      const series: Series = { counts: new Map(), dirty: true, buckets: new Float64Array(0), prefix: new Float64Array(1) };
+      for (let i = 0; i < buckets.length && i < counts.length; i++) series.counts.set(buckets[i]!, counts[i]!);
+      session.byKey.set(String(key), series);
+    });
+    this.sessions.set(sessionId, session);
+    if (this.sessions.size > SESSIONS_KEPT) this.sessions.delete(this.sessions.keys().next().value!);
+    return true;
   }
 
   private countDirectly(sessionId: string, range: { fromUs: number; toUs: number } | undefined, key: string | undefined): number {

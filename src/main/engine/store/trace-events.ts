@@ -87,4 +87,9 @@ export class TraceEventTable {
   forget(sessionId: string): void {
     this.counts.forget(sessionId);
   }
+
+  /** Keeps an ended session's per-second counts (see TimeCounts.keep). */
+  keepCounts(sessionId: string): void {
+    this.counts.keep(sessionId);
+  }
 }
