@@ -1,5 +1,6 @@
 // Draws one track's content from what is loaded: CPU slices, trace events, spans (or their density), logs, captures.
 import type { LogLevel, TraceEventKind } from '../../shared/domain';
+import type { TimelineFunction } from '../../shared/timeline';
 import { fitText } from './fit-text';
 import { frameFill } from './flame-colors';
 import type { TimelineScene, TimelineTheme } from './timeline-draw';
@@ -32,6 +33,23 @@ function labelWidth(widthPx: number): number {
   return Math.floor(widthPx / LABEL_STEP_PX) * LABEL_STEP_PX;
 }
 
+interface SliceFill {
+  solid: number;
+  merged: number;
+}
+
+/** Pixel colours per function id, kept across frames while the function table and theme stay the same. */
+const fillCache = new WeakMap<readonly TimelineFunction[], { theme: TimelineTheme; byId: Map<number, SliceFill> }>();
+
+function fillsFor(functions: readonly TimelineFunction[], theme: TimelineTheme): Map<number, SliceFill> {
+  let held = fillCache.get(functions);
+  if (!held || held.theme !== theme) {
+    held = { theme, byId: new Map() };
+    fillCache.set(functions, held);
+  }
+  return held.byId;
+}
+
 /**
  * CPU slices: rectangles written as pixels (with the grid under them), then match outlines and labels
  * as canvas drawing. `gridXs` are the ruler's tick positions, which the pixels would otherwise hide.
@@ -49,7 +67,7 @@ export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineSce
   for (const x of gridXs) fillRegionRect(region, x, top, 1, bottom - top, grid);
   const dim = pixelColor(theme.dim);
   const dimMerged = pixelColor(theme.dim, theme.background, MERGED_ALPHA);
-  const fills = new Map<number, { solid: number; merged: number }>();
+  const fills = fillsFor(functions, theme);
   const labels: { text: string; x: number; y: number; hit: boolean }[] = [];
   const outlines: number[] = [];
   context.font = theme.font;

@@ -10,6 +10,7 @@ import type { TimelineAnswer, TimelineFunction } from '../../../shared/timeline'
 import { fetchWindow, needsFetch, type Plot } from '../../canvas/timeline-scale';
 import { api } from '../../state/api';
 import { markDrawn, markDrawPending } from '../../state/idle';
+import { timelineInput } from './timeline-window';
 
 /** Lets a burst of key presses or wheel steps settle into one request. */
 const SETTLE_MS = 40;
@@ -20,6 +21,8 @@ const KEPT_ANSWERS = 6;
 const QUIET_MS = 220;
 /** While it moves, a new answer is asked for only when the loaded one covers less of the view than this. */
 const MOVING_MIN_COVERAGE = 0.35;
+/** Columns asked for while the view moves, as a share of the plot's: fewer to decode, refined at rest. */
+const MOVING_COARSENING = 2;
 
 /** Share of the view's time the loaded window covers. */
 function coverage(view: TimeRange, loaded: TimeRange | null): number {
@@ -79,26 +82,32 @@ export function useTimelineData(sessionId: string, view: TimeRange | null, plot:
     let timer = 0;
     const askWhenDue = (): void => {
       const shown = viewRef.current;
-      const sinceMoveMs = performance.now() - movedAt.current;
+      const sinceMoveMs = performance.now() - Math.max(movedAt.current, timelineInput.lastMs);
       const moving = sinceMoveMs < QUIET_MS;
       const starved = shown === null || coverage(shown, dataRef.current.answer?.range ?? null) < MOVING_MIN_COVERAGE;
       if (inFlight.current || (moving && !starved)) {
         timer = window.setTimeout(askWhenDue, inFlight.current ? SETTLE_MS : Math.max(SETTLE_MS, QUIET_MS - sinceMoveMs));
         return;
       }
-      const { range, widthPx } = target;
+      // Starved while moving: a coarser window, half the columns, decodes in half the time; the detail follows at rest.
+      const coarse = moving && shown !== null ? fetchWindow(shown, { leftPx: plot.leftPx, widthPx: Math.max(1, Math.round(plot.widthPx / MOVING_COARSENING)) }) : null;
+      const { range, widthPx } = coarse ?? target;
       const ask = (includeFunctions: boolean): void => {
         inFlight.current = true;
         api.getTimeline(sessionId, { range, widthPx, includeFunctions }).then(
           (answer) => {
             inFlight.current = false;
             if (sessionId !== sessionRef.current) return;
-            if (mine !== generation.current) {
-              // The view moved on while this was asked; it still beats a loaded answer that covers less of it.
-              const shown = viewRef.current;
+            if (coarse || mine !== generation.current) {
+              // The view moved on while this was asked, or it is a stopgap: it still beats a loaded answer that covers less of the view.
+              const now = viewRef.current;
               if (answer.functions) functionsRef.current = answer.functions;
-              if (shown && answer.functionCount <= functionsRef.current.length && coverage(shown, answer.range) > coverage(shown, dataRef.current.answer?.range ?? null)) {
+              if (now && answer.functionCount <= functionsRef.current.length && coverage(now, answer.range) > coverage(now, dataRef.current.answer?.range ?? null)) {
                 setData({ answer, functions: functionsRef.current, error: null });
+              }
+              if (coarse && mine === generation.current) {
+                markDrawPending(FETCH_KEY);
+                timer = window.setTimeout(askWhenDue, SETTLE_MS);
               }
               return;
             }
