@@ -54,6 +54,12 @@ export function putRegion(context: CanvasRenderingContext2D, region: PixelRegion
   context.putImageData(region.image, region.left, region.top);
 }
 
+/** Red, green and blue (0-255) as an opaque pixel word, optionally drawn at `alpha` over the pixel word `under`. */
+export function rgbWord([r, g, b]: readonly [number, number, number], under?: number, alpha = 1): number {
+  const mix = (value: number, shift: number): number => (under === undefined ? value : Math.round(value * alpha + ((under >>> shift) & 0xff) * (1 - alpha)));
+  return (0xff000000 | (mix(b, 16) << 16) | (mix(g, 8) << 8) | mix(r, 0)) >>> 0;
+}
+
 /** A CSS colour as an opaque pixel word, optionally drawn at `alpha` over `under` (resolved by the canvas itself). */
 export function pixelColor(color: string, under?: string, alpha = 1): number {
   const key = under === undefined ? color : `${color}\u0000${under}\u0000${alpha}`;

@@ -2,9 +2,9 @@
 import type { LogLevel, TraceEventKind } from '../../shared/domain';
 import type { TimelineFunction } from '../../shared/timeline';
 import { fitText } from './fit-text';
-import { frameFill } from './flame-colors';
+import { frameRgb } from './flame-colors';
 import type { TimelineScene, TimelineTheme } from './timeline-draw';
-import { beginRegion, fillRegionRect, pixelColor, putRegion } from './pixel-rects';
+import { beginRegion, fillRegionRect, pixelColor, putRegion, rgbWord } from './pixel-rects';
 import { firstSliceEndingAfter, RULER_HEIGHT, rowTop, SLICE_ROW, SPAN_ROW, type Track } from './timeline-layout';
 import { type Plot, timeToX } from './timeline-scale';
 
@@ -61,7 +61,8 @@ export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineSce
   const { view, theme, matches, functions } = scene;
   const top = Math.max(RULER_HEIGHT, track.y + offset);
   const bottom = Math.min(scene.heightPx, track.y + offset + track.height);
-  const region = beginRegion(context, plot.leftPx, top, plot.widthPx, bottom - top, pixelColor(theme.background));
+  const background = pixelColor(theme.background);
+  const region = beginRegion(context, plot.leftPx, top, plot.widthPx, bottom - top, background);
   if (!region) return 0;
   const grid = pixelColor(theme.grid, theme.background);
   for (const x of gridXs) fillRegionRect(region, x, top, 1, bottom - top, grid);
@@ -92,8 +93,8 @@ export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineSce
       const hit = matches ? matches[fnId] === 1 : true;
       let fill = fills.get(fnId);
       if (fill === undefined) {
-        const css = fn ? frameFill(fn.kind, fn.name) : theme.dim;
-        fill = { solid: pixelColor(css), merged: pixelColor(css, theme.background, MERGED_ALPHA) };
+        const rgb = fn ? frameRgb(fn.kind, fn.name) : null;
+        fill = rgb ? { solid: rgbWord(rgb), merged: rgbWord(rgb, background, MERGED_ALPHA) } : { solid: dim, merged: dimMerged };
         fills.set(fnId, fill);
       }
       // Merged runs of short calls are drawn fainter than calls of their own.
