@@ -27,7 +27,7 @@ function eventColor(theme: TimelineTheme, kind: TraceEventKind): string {
 }
 
 /** Labels are fitted to widths rounded down to this step, so a zoom reuses fitted labels instead of measuring each frame. */
-const LABEL_STEP_PX = 8;
+const LABEL_STEP_PX = 4;
 
 function labelWidth(widthPx: number): number {
   return Math.floor(widthPx / LABEL_STEP_PX) * LABEL_STEP_PX;

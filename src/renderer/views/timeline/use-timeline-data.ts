@@ -21,8 +21,14 @@ const KEPT_ANSWERS = 6;
 const QUIET_MS = 220;
 /** While it moves, a new answer is asked for only when the loaded one covers less of the view than this. */
 const MOVING_MIN_COVERAGE = 0.35;
-/** Columns asked for while the view moves, as a share of the plot's: fewer to decode, refined at rest. */
+/** Columns asked for (across twice the view) while the view moves, as a share of the plot's: fewer to decode, refined at rest. */
 const MOVING_COARSENING = 2;
+
+/** The view with half its width added either side. */
+function widened(view: TimeRange): TimeRange {
+  const half = (view.toUs - view.fromUs) / 2;
+  return { fromUs: view.fromUs - half, toUs: view.toUs + half };
+}
 
 /** Share of the view's time the loaded window covers. */
 function coverage(view: TimeRange, loaded: TimeRange | null): number {
@@ -89,8 +95,9 @@ export function useTimelineData(sessionId: string, view: TimeRange | null, plot:
         timer = window.setTimeout(askWhenDue, inFlight.current ? SETTLE_MS : Math.max(SETTLE_MS, QUIET_MS - sinceMoveMs));
         return;
       }
-      // Starved while moving: a coarser window, half the columns, decodes in half the time; the detail follows at rest.
-      const coarse = moving && shown !== null ? fetchWindow(shown, { leftPx: plot.leftPx, widthPx: Math.max(1, Math.round(plot.widthPx / MOVING_COARSENING)) }) : null;
+      // Starved while moving: a stopgap twice as wide at a quarter of the resolution, so it decodes in half the
+      // time and lasts twice as long before the view leaves it; the detail follows at rest.
+      const coarse = moving && shown !== null ? fetchWindow(widened(shown), { leftPx: plot.leftPx, widthPx: Math.max(1, Math.round(plot.widthPx / MOVING_COARSENING)) }) : null;
       const { range, widthPx } = coarse ?? target;
       const ask = (includeFunctions: boolean): void => {
         inFlight.current = true;
