@@ -1,5 +1,6 @@
 // `npx tsx test/bench/timeline-profile.ts STORE SESSION_ID`: a CPU profile of the window while the
-// timeline is zoomed and panned with w/s/a/d, summarised as the functions with the most self time.
+// timeline is zoomed and panned with w/s/a/d (the whole session, then zoomed in ten steps), summarised
+// as the functions with the most self time.
 import { writeFileSync } from 'node:fs';
 import { artifactPath, launchChromium, startServe } from '../support/e2e-browser';
 import { holdKeys, startFrameProbe, stopFrameProbe, twoFrames } from './frame-probe';
@@ -34,7 +35,13 @@ async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    for (const [name, keys] of [['zoom', ['w', 's']], ['pan', ['a', 'd']]] as const) {
+    for (const [name, keys] of [['zoom', ['w', 's']], ['pan', ['a', 'd']], ['pan-zoomed', ['a', 'd']]] as const) {
+      if (name === 'pan-zoomed') {
+        // As the scale bench does: the whole session cannot pan, so pan it zoomed in ten steps.
+        await page.keyboard.press('0');
+        for (let i = 0; i < 10; i++) await page.keyboard.press('w');
+        await page.waitForSelector('body[data-idle="true"]', { state: 'attached', timeout: 120_000 });
+      }
       await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'cc', 'gpu', 'toplevel'] });
       await cdp.send('Profiler.start');
       await startFrameProbe(page);

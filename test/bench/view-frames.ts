@@ -1,7 +1,8 @@
 // The Parallax window on a large session in Chromium (`parallax serve`, 1440x900): time from
 // clicking the session to its flame graph drawn and the window idle, frame times while hovering
 // and zooming the flame graph, brushing the metric charts (each brush a selection change, timed
-// until answered) and, where the canvas timeline exists, panning and zooming it with w/s/a/d.
+// until answered) and, where the canvas timeline exists, panning and zooming it with w/s/a/d
+// (panning both the whole session and 3% of it).
 import type { Browser, Page } from 'playwright-core';
 import { artifactPath, startServe } from '../support/e2e-browser';
 import { type FrameStats, holdKeys, startFrameProbe, stopFrameProbe, twoFrames } from './frame-probe';
@@ -118,6 +119,14 @@ export async function benchParallaxView(browser: Browser, storePath: string, ses
           timelineDrawMs.push(Number(await timeline.getAttribute('data-last-draw-ms')));
         });
       }
+      // The whole session cannot pan (the window stops at its ends): pan it zoomed in ten steps too (3% of it).
+      await page.keyboard.press('0');
+      for (let i = 0; i < 10; i++) await page.keyboard.press('w');
+      await waitIdle(page);
+      interactions['timeline pan zoomed (a/d)'] = await measure(page, async () => {
+        await holdKeys(page, ['a', 'd'], INTERACTION_MS);
+        timelineDrawMs.push(Number(await timeline.getAttribute('data-last-draw-ms')));
+      });
     }
     await page.screenshot({ path: artifactPath('scale-session.png') });
     return { openToFlameMs, openToIdleMs, interactions, brushToIdleMs, timelineDrawMs, hasTimeline };

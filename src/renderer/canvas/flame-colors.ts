@@ -24,12 +24,28 @@ function hashName(name: string): number {
   return (hash >>> 0) / 4294967296;
 }
 
-export function frameFill(kind: FrameKind, name: string): string {
+function frameHsl(kind: FrameKind, name: string): { hue: number; sat: number; light: number } {
   const base = KIND_HUE[kind] ?? KIND_HUE.runtime;
   const jitter = hashName(name) - 0.5;
-  const hue = base.hue + jitter * 16;
-  const light = base.light + jitter * 10;
-  return `hsl(${hue.toFixed(1)} ${base.sat}% ${light.toFixed(1)}%)`;
+  return { hue: Number((base.hue + jitter * 16).toFixed(1)), sat: base.sat, light: Number((base.light + jitter * 10).toFixed(1)) };
+}
+
+export function frameFill(kind: FrameKind, name: string): string {
+  const { hue, sat, light } = frameHsl(kind, name);
+  return `hsl(${hue.toFixed(1)} ${sat}% ${light.toFixed(1)}%)`;
+}
+
+/** frameFill as 0-255 red, green and blue, for drawing pixels without asking the canvas to parse a colour. */
+export function frameRgb(kind: FrameKind, name: string): [number, number, number] {
+  const { hue, sat, light } = frameHsl(kind, name);
+  const s = sat / 100;
+  const l = light / 100;
+  const a = s * Math.min(l, 1 - l);
+  const channel = (n: number): number => {
+    const k = (n + hue / 30) % 12;
+    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [channel(0), channel(8), channel(4)];
 }
 
 /** The swatch for a legend. */

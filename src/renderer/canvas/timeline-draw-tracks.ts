@@ -1,12 +1,16 @@
 // Draws one track's content from what is loaded: CPU slices, trace events, spans (or their density), logs, captures.
 import type { LogLevel, TraceEventKind } from '../../shared/domain';
+import type { TimelineFunction } from '../../shared/timeline';
 import { fitText } from './fit-text';
-import { frameFill } from './flame-colors';
+import { frameRgb } from './flame-colors';
 import type { TimelineScene, TimelineTheme } from './timeline-draw';
-import { firstSliceEndingAfter, rowTop, SLICE_ROW, SPAN_ROW, type Track } from './timeline-layout';
+import { beginRegion, fillRegionRect, pixelColor, putRegion, rgbWord } from './pixel-rects';
+import { firstSliceEndingAfter, RULER_HEIGHT, rowTop, SLICE_ROW, SPAN_ROW, type Track } from './timeline-layout';
 import { type Plot, timeToX } from './timeline-scale';
 
 const LEVEL_ORDER: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+/** Merged runs of short calls are drawn at this opacity over the background. */
+const MERGED_ALPHA = 0.6;
 
 function levelColor(theme: TimelineTheme, level: LogLevel): string {
   if (level === 'error' || level === 'fatal') return theme.danger;
@@ -22,14 +26,49 @@ function eventColor(theme: TimelineTheme, kind: TraceEventKind): string {
   return theme.muted;
 }
 
-export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineScene, track: Track, plot: Plot, offset: number): number {
+/** Labels are fitted to widths rounded down to this step, so a zoom reuses fitted labels instead of measuring each frame. */
+const LABEL_STEP_PX = 4;
+
+function labelWidth(widthPx: number): number {
+  return Math.floor(widthPx / LABEL_STEP_PX) * LABEL_STEP_PX;
+}
+
+interface SliceFill {
+  solid: number;
+  merged: number;
+}
+
+/** Pixel colours per function id, kept across frames while the function table and theme stay the same. */
+const fillCache = new WeakMap<readonly TimelineFunction[], { theme: TimelineTheme; byId: Map<number, SliceFill> }>();
+
+function fillsFor(functions: readonly TimelineFunction[], theme: TimelineTheme): Map<number, SliceFill> {
+  let held = fillCache.get(functions);
+  if (!held || held.theme !== theme) {
+    held = { theme, byId: new Map() };
+    fillCache.set(functions, held);
+  }
+  return held.byId;
+}
+
+/**
+ * CPU slices: rectangles written as pixels (with the grid under them), then match outlines and labels
+ * as canvas drawing. `gridXs` are the ruler's tick positions, which the pixels would otherwise hide.
+ */
+export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineScene, track: Track, plot: Plot, offset: number, gridXs: readonly number[]): number {
   const index = track.threadId === null ? undefined : scene.layout.slices.get(track.threadId);
   if (!index) return 0;
   const { slices } = index;
   const { view, theme, matches, functions } = scene;
-  const fills = new Map<number, string>();
-  // Rectangles are gathered per fill and drawn as one path each: changing canvas state costs more than a rectangle.
-  const batches = new Map<string, number[]>();
+  const top = Math.max(RULER_HEIGHT, track.y + offset);
+  const bottom = Math.min(scene.heightPx, track.y + offset + track.height);
+  const background = pixelColor(theme.background);
+  const region = beginRegion(context, plot.leftPx, top, plot.widthPx, bottom - top, background);
+  if (!region) return 0;
+  const grid = pixelColor(theme.grid, theme.background);
+  for (const x of gridXs) fillRegionRect(region, x, top, 1, bottom - top, grid);
+  const dim = pixelColor(theme.dim);
+  const dimMerged = pixelColor(theme.dim, theme.background, MERGED_ALPHA);
+  const fills = fillsFor(functions, theme);
   const labels: { text: string; x: number; y: number; hit: boolean }[] = [];
   const outlines: number[] = [];
   context.font = theme.font;
@@ -38,6 +77,7 @@ export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineSce
   for (let depth = 0; depth < track.rows && depth < index.byDepth.length; depth++) {
     const order = index.byDepth[depth]!;
     const y = rowTop(track, depth) + offset;
+    if (y > bottom || y + SLICE_ROW < top) continue;
     let lastPixel = -1;
     for (let k = firstSliceEndingAfter(index, order, view.fromUs); k < order.length; k++) {
       const i = order[k]!;
@@ -53,35 +93,24 @@ export function drawSlices(context: CanvasRenderingContext2D, scene: TimelineSce
       const hit = matches ? matches[fnId] === 1 : true;
       let fill = fills.get(fnId);
       if (fill === undefined) {
-        fill = fn ? frameFill(fn.kind, fn.name) : theme.dim;
+        const rgb = fn ? frameRgb(fn.kind, fn.name) : null;
+        fill = rgb ? { solid: rgbWord(rgb), merged: rgbWord(rgb, background, MERGED_ALPHA) } : { solid: dim, merged: dimMerged };
         fills.set(fnId, fill);
       }
-      const merged = slices.merged[i]! > 1;
       // Merged runs of short calls are drawn fainter than calls of their own.
-      const key = `${merged ? 'm' : 's'}${hit ? fill : theme.dim}`;
+      const merged = slices.merged[i]! > 1;
+      const color = hit ? (merged ? fill.merged : fill.solid) : merged ? dimMerged : dim;
       const width = Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 1 : 0));
-      let batch = batches.get(key);
-      if (!batch) {
-        batch = [];
-        batches.set(key, batch);
-      }
-      batch.push(x0, y, width);
+      fillRegionRect(region, x0, Math.max(y, top), width, Math.min(y + SLICE_ROW - 1, bottom) - Math.max(y, top), color);
       if (matches && hit) outlines.push(x0, y, width);
       drawn++;
       if (width > 30 && fn) {
-        const text = fitText(context, merged ? `${fn.name} …` : fn.name, width - 6);
+        const text = fitText(context, merged ? `${fn.name} …` : fn.name, labelWidth(width - 6));
         if (text) labels.push({ text, x: x0 + 3, y: y + SLICE_ROW / 2, hit });
       }
     }
   }
-  for (const [key, rects] of batches) {
-    context.globalAlpha = key[0] === 'm' ? 0.6 : 1;
-    context.fillStyle = key.slice(1);
-    context.beginPath();
-    for (let r = 0; r < rects.length; r += 3) context.rect(rects[r]!, rects[r + 1]!, rects[r + 2]!, SLICE_ROW - 1);
-    context.fill();
-  }
-  context.globalAlpha = 1;
+  putRegion(context, region);
   if (outlines.length > 0) {
     context.strokeStyle = theme.match;
     context.lineWidth = 1.5;
@@ -140,7 +169,7 @@ export function drawSpans(context: CanvasRenderingContext2D, scene: TimelineScen
       context.strokeRect(x0 + 1, y + 1, Math.max(0, width - 2), SPAN_ROW - 4);
     }
     if (width > 36) {
-      const label = fitText(context, span.name, width - 8);
+      const label = fitText(context, span.name, labelWidth(width - 8));
       if (label) {
         context.fillStyle = theme.frameText;
         context.fillText(label, x0 + 4, y + (SPAN_ROW - 2) / 2);

@@ -65,7 +65,8 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
   const offset = RULER_HEIGHT - scene.scrollTop;
   // Grid first, so every track draws over it.
   context.fillStyle = theme.grid;
-  for (const t of tickTimes) context.fillRect(Math.round(timeToX(view, plot, t)), RULER_HEIGHT, 1, heightPx);
+  const gridXs = tickTimes.map((t) => Math.round(timeToX(view, plot, t)));
+  for (const x of gridXs) context.fillRect(x, RULER_HEIGHT, 1, heightPx);
   for (const track of scene.layout.tracks) {
     const top = track.y + offset;
     if (top > heightPx || top + track.height < RULER_HEIGHT) continue;
@@ -73,7 +74,7 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
     context.beginPath();
     context.rect(plot.leftPx, top, plot.widthPx, track.height);
     context.clip();
-    if (!track.collapsed) drawn += drawTrack(context, scene, track, plot, offset);
+    if (!track.collapsed) drawn += drawTrack(context, scene, track, plot, offset, gridXs);
     context.restore();
     context.fillStyle = theme.border;
     context.fillRect(0, top + track.height - 1, widthPx, 1);
@@ -94,8 +95,8 @@ export function drawTimeline(context: CanvasRenderingContext2D, scene: TimelineS
   return drawn;
 }
 
-function drawTrack(context: CanvasRenderingContext2D, scene: TimelineScene, track: Track, plot: Plot, offset: number): number {
-  if (track.kind === 'cpu') return drawSlices(context, scene, track, plot, offset);
+function drawTrack(context: CanvasRenderingContext2D, scene: TimelineScene, track: Track, plot: Plot, offset: number, gridXs: readonly number[]): number {
+  if (track.kind === 'cpu') return drawSlices(context, scene, track, plot, offset, gridXs);
   if (track.kind === 'events') return drawEvents(context, scene, track, plot, offset);
   if (track.kind === 'spans') return drawSpans(context, scene, track, plot, offset);
   if (track.kind === 'logs') return drawLogs(context, scene, track, plot, offset);

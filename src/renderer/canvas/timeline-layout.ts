@@ -56,7 +56,9 @@ export interface TrackState {
 export function indexSlices(slices: TimelineThreadSlices): SliceIndex {
   const buckets: number[][] = Array.from({ length: slices.maxDepth }, () => []);
   for (let i = 0; i < slices.depth.length; i++) buckets[slices.depth[i]!]!.push(i);
-  const byDepth = buckets.map((list) => Int32Array.from(list.sort((a, b) => slices.startUs[a]! - slices.startUs[b]!)));
+  // The engine writes each depth's slices in time order: check that in one pass rather than sorting.
+  const inOrder = (list: number[]): boolean => list.every((i, k) => k === 0 || slices.startUs[list[k - 1]!]! <= slices.startUs[i]!);
+  const byDepth = buckets.map((list) => Int32Array.from(inOrder(list) ? list : list.sort((a, b) => slices.startUs[a]! - slices.startUs[b]!)));
   return { slices, byDepth };
 }
 

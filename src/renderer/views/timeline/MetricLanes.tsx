@@ -55,7 +55,7 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
         cursor: { sync: { key: SYNC_KEY }, drag: { x: true, y: false, setScale: false }, points: { size: 5 }, y: false },
         scales: { x: { time: false, range: () => [viewRef.current.fromUs / 1e6, viewRef.current.toUs / 1e6] }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
         axes: [{ show: false }, { show: false }],
-        series: [{}, ...series.map((_one, i) => ({ stroke: themeColor(PALETTE[i]!, '#4e9cff'), width: 1.25, spanGaps: true, points: { show: false } }))],
+        series: [{}, ...series.map((_one, i) => ({ stroke: themeColor(PALETTE[i]!, '#4e9cff'), width: 1, spanGaps: true, points: { show: false } }))],
         hooks: {
           setSelect: [
             (u) => {

@@ -16,7 +16,7 @@ import { MetricLanes } from './MetricLanes';
 import { TimelineToolbar } from './TimelineToolbar';
 import { hoverCard, hoverTarget, type HoverTarget } from './timeline-hover';
 import { isTypingTarget, keyAction, type TimelineAction, wheelAction } from './timeline-keys';
-import { useTimelineWindow } from './timeline-window';
+import { timelineInput, useTimelineWindow } from './timeline-window';
 import { useTimelineData } from './use-timeline-data';
 
 const DRAW_KEY = 'timeline';
@@ -167,6 +167,7 @@ export function Timeline({ session, threadNames, metrics, liveTick }: TimelinePr
   }, [answer, layout, functions, view, size.width, viewportHeight, scrollTop, originUs, selection.range, selection.threadId, selection.spanId, dragRange?.fromUs, dragRange?.toUs, hover?.timeUs, matches, theme]);
 
   const act = (action: TimelineAction, anchorUs?: number): void => {
+    if (action.type === 'zoom' || action.type === 'pan') timelineInput.lastMs = performance.now();
     if (action.type === 'zoom') show(zoomAround(view, action.factor, anchorUs ?? (hover?.timeUs ?? (view.fromUs + view.toUs) / 2), extent));
     else if (action.type === 'pan') show(panBy(view, action.fraction, extent));
     else if (action.type === 'showAll') show(extent);

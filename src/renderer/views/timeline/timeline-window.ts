@@ -32,3 +32,9 @@ export const useTimelineWindow = create<TimelineWindowState>((set, get) => ({
   toggleCollapsed: (key) => set({ collapsed: toggled(get().collapsed, key) }),
   toggleExpanded: (key) => set({ expanded: toggled(get().expanded, key) }),
 }));
+
+/**
+ * When a key or the wheel last asked the view to move, in performance.now() ms, even where it could
+ * not move (at the session's ends): answers wait until the person stops, as they do for a moving view.
+ */
+export const timelineInput = { lastMs: 0 };
