@@ -87,12 +87,17 @@ async function openSource(file: string, inMemoryBytes: number): Promise<BundleSo
   };
 }
 
-/** Content up to this size is inflated in one synchronous call, capped at the declared size. */
-const SYNC_INFLATE_BYTES = 64 * 1024 * 1024;
+/**
+ * Content up to this size is inflated in one synchronous call, capped at the declared size. Larger
+ * content inflates on a libuv thread in large chunks while this thread checks and decodes the ones
+ * before (the reader caps the total there).
+ */
+const SYNC_INFLATE_BYTES = 4 * 1024 * 1024;
+const INFLATE_CHUNK_BYTES = 1024 * 1024;
 
 async function* inflateInMemory(compressed: Buffer, limit: number): AsyncGenerator<Buffer> {
   if (limit > SYNC_INFLATE_BYTES) {
-    yield* createBrotliDecompress().end(compressed) as AsyncIterable<Buffer>;
+    yield* createBrotliDecompress({ chunkSize: INFLATE_CHUNK_BYTES }).end(compressed) as AsyncIterable<Buffer>;
     return;
   }
   try {
