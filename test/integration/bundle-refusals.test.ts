@@ -257,5 +257,9 @@ describe('bundle import refuses', () => {
     const { sessionId } = await importBundle(engine.store, file, { inMemoryBytes: 0 });
     expect((await engine.getSummary(sessionId)).counts).toEqual((await engine.getSummary(firstId)).counts);
     expect(await engine.listHeapSnapshots(sessionId)).toHaveLength(1);
+    // Rows are written with foreign-key checks suspended (validation checked every reference):
+    // every reference holds all the same, and the connection checks keys again afterwards.
+    expect(engine.store.db.pragma('foreign_key_check')).toEqual([]);
+    expect(engine.store.db.pragma('foreign_keys', { simple: true })).toBe(1);
   });
 });

@@ -105,6 +105,34 @@ export class ByteReader {
     return this.fail('a number is too long');
   }
 
+  /** `n` unsigned varints in a row, read in one tight loop (the same checks as `varint`). */
+  varints(n: number): number[] {
+    const data = this.data;
+    const end = data.length;
+    let offset = this.offset;
+    const values = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      let byte = offset < end ? data[offset++]! : this.fail('ends early');
+      if (byte < 0x80) {
+        values[i] = byte;
+        continue;
+      }
+      let value = byte & 0x7f;
+      let scale = 0x80;
+      for (let read = 1; ; read++) {
+        if (read === MAX_VARINT_BYTES) this.fail('a number is too long');
+        byte = offset < end ? data[offset++]! : this.fail('ends early');
+        value += (byte & 0x7f) * scale;
+        if (byte < 0x80) break;
+        scale *= 0x80;
+      }
+      if (!Number.isSafeInteger(value)) this.fail('a number is too large');
+      values[i] = value;
+    }
+    this.offset = offset;
+    return values;
+  }
+
   signed(): number {
     const z = this.varint();
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;

@@ -176,10 +176,12 @@ function decodePresent(reader: ByteReader, kind: ColumnKind, n: number, delta: b
   switch (kind) {
     case ColumnKind.Int: {
       if (n > reader.remaining) reader.fail('has more values than bytes');
-      const values = new Array<Cell>(n);
+      const values = reader.varints(n);
       let previous = 0;
       for (let i = 0; i < n; i++) {
-        const v = delta ? previous + reader.signed() : reader.signed();
+        const z = values[i]!;
+        const signed = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+        const v = delta ? previous + signed : signed;
         if (!Number.isSafeInteger(v)) reader.fail('an integer is out of range');
         values[i] = previous = v;
       }
@@ -194,9 +196,10 @@ function decodePresent(reader: ByteReader, kind: ColumnKind, n: number, delta: b
       const size = reader.count('dictionary size', n, 1);
       const dictionary: string[] = [];
       for (let i = 0; i < size; i++) dictionary.push(reader.string());
+      const indexes = reader.varints(n);
       const values = new Array<Cell>(n);
       for (let i = 0; i < n; i++) {
-        const index = reader.varint();
+        const index = indexes[i]!;
         if (index >= size) reader.fail('a text refers past its dictionary');
         values[i] = dictionary[index]!;
       }
@@ -234,8 +237,9 @@ function alignedCopy(b: Buffer): ArrayBuffer {
 
 /** XOR each float64 with the one before (equal high bits become zero bytes), then byte-shuffle. */
 function shuffleFloat64(values: Float64Array): Buffer {
-  const words = new Uint32Array(values.length * 2);
-  const source = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  // Int32 views: XOR is the same on signed words, and V8 keeps them small integers (no boxing).
+  const words = new Int32Array(values.length * 2);
+  const source = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < values.length; i++) {
@@ -251,14 +255,14 @@ function shuffleFloat64(values: Float64Array): Buffer {
 
 function unshuffleFloat64(data: Buffer, n: number): Float64Array {
   const bytes = unshuffleBytes(data, 8);
-  const words = new Uint32Array(alignedCopy(bytes));
+  const words = new Int32Array(bytes.buffer, bytes.byteOffset, n * 2);
   let lo = 0;
   let hi = 0;
   for (let i = 0; i < n; i++) {
     lo = words[2 * i] = words[2 * i]! ^ lo;
     hi = words[2 * i + 1] = words[2 * i + 1]! ^ hi;
   }
-  return new Float64Array(words.buffer);
+  return new Float64Array(words.buffer, words.byteOffset, n);
 }
 
 /** Byte planes: all first bytes of each element, then all second bytes, ... */
@@ -272,9 +276,10 @@ function shuffleBytes(data: Uint8Array, width: number): Buffer {
   return out;
 }
 
+/** The result owns a fresh, aligned ArrayBuffer (never a pooled slice), so typed views fit it. */
 function unshuffleBytes(data: Uint8Array, width: number): Buffer {
   const n = data.length / width;
-  const out = Buffer.allocUnsafe(data.length);
+  const out = Buffer.from(new ArrayBuffer(data.length));
   for (let plane = 0; plane < width; plane++) {
     const base = plane * n;
     for (let i = 0; i < n; i++) out[i * width + plane] = data[base + i]!;

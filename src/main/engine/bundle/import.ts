@@ -11,14 +11,14 @@ import { ParallaxError, messageOf } from '../../../shared/errors';
 import { snapshotFolder } from '../capture/heap';
 import { SCHEMA_VERSION } from '../store/schema';
 import type { Store } from '../store/store';
-import { type Cell, ColumnKind, type TableBlock, decodeBlock } from './columns';
+import { type TableBlock, decodeBlock } from './columns';
 import { CHECKSUM_BYTES, FOOTER_BYTES, HEADER_BYTES, readFooter, readHeader } from './container';
 import { BundleContentError } from './errors';
 import { type Frame, FrameType, readFrames } from './frames';
 import { type BundleManifest, parseManifest } from './manifest';
 import { upgradeBlocks } from './schema-upgrades';
-import { BUNDLE_TABLES } from './tables';
-import { type CheckedTable, validateBundle } from './validate';
+import { validateBundle } from './validate';
+import { writeTables } from './write';
 
 /** Table data is held in memory until written: at most this much of it, decompressed. */
 export const MAX_TABLE_BYTES = 1024 * 1024 * 1024;
@@ -87,12 +87,17 @@ async function openSource(file: string, inMemoryBytes: number): Promise<BundleSo
   };
 }
 
-/** Content up to this size is inflated in one synchronous call, capped at the declared size. */
-const SYNC_INFLATE_BYTES = 64 * 1024 * 1024;
+/**
+ * Content up to this size is inflated in one synchronous call, capped at the declared size. Larger
+ * content inflates on a libuv thread in large chunks while this thread checks and decodes the ones
+ * before (the reader caps the total there).
+ */
+const SYNC_INFLATE_BYTES = 4 * 1024 * 1024;
+const INFLATE_CHUNK_BYTES = 1024 * 1024;
 
 async function* inflateInMemory(compressed: Buffer, limit: number): AsyncGenerator<Buffer> {
   if (limit > SYNC_INFLATE_BYTES) {
-    yield* createBrotliDecompress().end(compressed) as AsyncIterable<Buffer>;
+    yield* createBrotliDecompress({ chunkSize: INFLATE_CHUNK_BYTES }).end(compressed) as AsyncIterable<Buffer>;
     return;
   }
   try {
@@ -253,90 +258,4 @@ async function readPayload(inflate: AsyncIterable<Buffer>, manifest: BundleManif
 
 function fsOpenNew(path: string): Promise<FileHandle> {
   return open(path, 'wx');
-}
-
-/** Rows per multi-row INSERT: one statement call binds this many rows (kept under SQLite's bound-parameter limit). */
-const INSERT_BATCH_ROWS = 128;
-const MAX_BOUND_PARAMETERS = 32_000;
-type Statement = ReturnType<Store['db']['prepare']>;
-
-/** Where each written value comes from: the bundle as is, or rewritten for this store. */
-const enum Source {
-  Plain,
-  Nulls,
-  Session,
-  Parent,
-  File,
-}
-
-/** Writes every checked table under `sessionId` in one transaction, renumbering row ids. */
-function writeTables(store: Store, tables: Map<string, CheckedTable>, sessionId: string): void {
-  const parents = new Set(BUNDLE_TABLES.flatMap((t) => (t.parent ? [t.parent.table] : [])));
-  const newIds = new Map<string, Map<number, number>>();
-  const folder = snapshotFolder(store.path, sessionId);
-  store.transaction(() => {
-    for (const spec of BUNDLE_TABLES) {
-      const table = tables.get(spec.name);
-      if (!table) continue;
-      const rowidIndex = spec.rowid ? table.names.indexOf(spec.rowid) : -1;
-      const sessionIndex = spec.sessionColumn ? table.names.indexOf(spec.sessionColumn) : -1;
-      const parentIndex = spec.parent ? table.names.indexOf(spec.parent.column) : -1;
-      const parentIds = spec.parent ? newIds.get(spec.parent.table)! : null;
-      const fileIndex = spec.name === 'heap_snapshots' ? table.names.indexOf('file') : -1;
-      const written = table.names.map((_n, i) => i).filter((i) => i !== rowidIndex);
-      const width = written.length;
-      const columnList = written.map((i) => `"${table.names[i]}"`).join(', ');
-      const tuple = `(${written.map(() => '?').join(', ')})`;
-      const remember = parents.has(spec.name) && rowidIndex >= 0 ? new Map<number, number>() : null;
-      if (remember) newIds.set(spec.name, remember);
-      // Parent rows need each new row id, so they go one per statement; all others in batches.
-      const batch = remember ? 1 : Math.max(1, Math.min(INSERT_BATCH_ROWS, Math.floor(MAX_BOUND_PARAMETERS / Math.max(1, width))));
-      const statements = new Map<number, Statement>();
-      const statement = (rows: number): Statement => {
-        let found = statements.get(rows);
-        if (!found) {
-          found = store.db.prepare(`INSERT INTO "${spec.name}" (${columnList}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`);
-          statements.set(rows, found);
-        }
-        return found;
-      };
-      const sources = written.map((i) =>
-        i === sessionIndex ? Source.Session : i === parentIndex ? Source.Parent : i === fileIndex ? Source.File : Source.Plain,
-      );
-      let params: Cell[] = new Array<Cell>(batch * width);
-      for (const block of table.blocks) {
-        const values = written.map((i) => block.columns[i]!.values);
-        const kinds = written.map((i, w) => (sources[w] === Source.Plain && block.columns[i]!.kind === ColumnKind.Null ? Source.Nulls : sources[w]!));
-        const rowids = rowidIndex >= 0 ? block.columns[rowidIndex]!.values : null;
-        for (let first = 0; first < block.rowCount; first += batch) {
-          const rows = Math.min(batch, block.rowCount - first);
-          if (params.length !== rows * width) params = new Array<Cell>(rows * width);
-          let p = 0;
-          for (let r = first; r < first + rows; r++) {
-            for (let w = 0; w < width; w++) {
-              switch (kinds[w]) {
-                case Source.Plain:
-                  params[p++] = values[w]![r]!;
-                  break;
-                case Source.Nulls:
-                  params[p++] = null;
-                  break;
-                case Source.Session:
-                  params[p++] = sessionId;
-                  break;
-                case Source.Parent:
-                  params[p++] = parentIds!.get(values[w]![r] as number)!;
-                  break;
-                case Source.File:
-                  params[p++] = join(folder, values[w]![r] as string);
-                  break;
-              }
-            }
-          }
-          const result = statement(rows).run(params);
-          if (remember) remember.set(rowids![first] as number, Number(result.lastInsertRowid));
-        }
-      }
-    }
-  });
 }

@@ -41,4 +41,20 @@ describe('column blocks', () => {
     expect(() => decodeBlock(Buffer.from([...head, 0x01, 0x01, 0x01, 0x76, 9]))).toThrow(/unknown kind 9/);
     expect(() => decodeBlock(Buffer.from([0x05, 0x61]))).toThrow(/string length 5 is over the limit/);
   });
+
+  it('refuses damaged runs of integers and text references', () => {
+    // Table "x", 2 rows, 1 column "v" of integers, no flags, then the values.
+    const ints = (...values: number[]): Buffer => Buffer.from([0x01, 0x78, 0x02, 0x01, 0x01, 0x76, ColumnKind.Int, 0x00, ...values]);
+    expect(decodeBlock(ints(0x03, 0x04)).columns[0]!.values).toEqual([-2, 2]);
+    expect(() => decodeBlock(ints(0x03, 0x80))).toThrow(/ends early/);
+    expect(() => decodeBlock(ints(0x03, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01))).toThrow(/a number is too long/);
+    expect(() => decodeBlock(ints(0x03, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f))).toThrow(/a number is too large/);
+    // Delta coded: three steps of 2^52 - 1 each; the third sum leaves the safe range.
+    const step = [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f];
+    const deltas = Buffer.from([0x01, 0x78, 0x03, 0x01, 0x01, 0x76, ColumnKind.Int, 0x02, ...step, ...step, ...step]);
+    expect(() => decodeBlock(deltas)).toThrow(/an integer is out of range/);
+    // Texts: a one-entry dictionary ("a"), then references 0 and 1 (past it).
+    const texts = Buffer.from([0x01, 0x78, 0x02, 0x01, 0x01, 0x76, ColumnKind.Text, 0x00, 0x01, 0x01, 0x61, 0x00, 0x01]);
+    expect(() => decodeBlock(texts)).toThrow(/a text refers past its dictionary/);
+  });
 });
