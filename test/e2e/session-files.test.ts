@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/main/engine/engine';
 import { artifactPath, browserSkipReason, launchChromium, type ServedParallax, startServe, waitIdle, IDLE_TIMEOUT_MS } from '../support/e2e-browser';
@@ -43,6 +43,15 @@ describe.skipIf(skipReason !== null)('session files in the window', () => {
     browser = await launchChromium();
   });
 
+  /** The recorded session, selected, with its Export… popover open. */
+  async function openExport(page: Page): Promise<void> {
+    await page.goto(served!.url);
+    await waitIdle(page);
+    await page.locator(`[data-testid=session-row][data-session-id="${sessionId}"]`).click();
+    await waitIdle(page);
+    await page.getByTestId('session-export').click();
+  }
+
   afterAll(async () => {
     await browser?.close();
     await served?.stop();
@@ -54,11 +63,7 @@ describe.skipIf(skipReason !== null)('session files in the window', () => {
       const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, colorScheme, acceptDownloads: true });
       const page = await context.newPage();
       try {
-        await page.goto(served!.url);
-        await waitIdle(page);
-        await page.locator(`[data-testid=session-row][data-session-id="${sessionId}"]`).click();
-        await waitIdle(page);
-        await page.getByTestId('session-export').click();
+        await openExport(page);
         await expect(page.getByTestId('export-redact').isChecked()).resolves.toBe(true);
         await page.screenshot({ path: artifactPath(`export-popover-${colorScheme}.png`) });
         if (colorScheme === 'light') continue;
@@ -121,11 +126,7 @@ describe.skipIf(skipReason !== null)('session files in the window', () => {
     const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark', acceptDownloads: true });
     const page = await context.newPage();
     try {
-      await page.goto(served!.url);
-      await waitIdle(page);
-      await page.locator(`[data-testid=session-row][data-session-id="${sessionId}"]`).click();
-      await waitIdle(page);
-      await page.getByTestId('session-export').click();
+      await openExport(page);
       const save = async (format: string): Promise<string> => {
         await page.getByTestId('export-format').selectOption(format);
         const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-start').click()]);
