@@ -17,7 +17,7 @@ const RSS_POLL_MS = 20;
 const MB = 1024 * 1024;
 
 /** A trace like node's: X slices on 8 threads, B/E pairs, async b/e, counters, GC; ~170 bytes an event. */
-function writeTrace(file: string, megabytes: number): void {
+export function writeTrace(file: string, megabytes: number): void {
   const fd = openSync(file, 'w');
   let written = 0;
   let ts = 1_000_000;
@@ -66,7 +66,7 @@ function writeTrace(file: string, megabytes: number): void {
 }
 
 /** A .cpuprofile as V8 writes it: a 5,000-node tree, then startTime, endTime, samples and timeDeltas. */
-function writeCpuProfile(file: string, megabytes: number): void {
+export function writeCpuProfile(file: string, megabytes: number): void {
   const fd = openSync(file, 'w');
   const nodes = 5000;
   const parts: string[] = ['{"nodes":['];

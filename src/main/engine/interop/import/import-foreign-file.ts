@@ -57,7 +57,7 @@ export async function importForeignFile(target: Store | Engine, path: string, op
     const opened = input;
     session = new ImportSession(main, input, format, () => options.onProgress?.(opened.progress()));
     const { intervalUs } = await IMPORTERS[format](session, main);
-    session.commit(intervalUs);
+    await session.commit(intervalUs);
     committed = true;
     options.onProgress?.({ readBytes: input.sizeBytes, totalBytes: input.sizeBytes });
     if ('events' in target) target.events.emit('sessionsChanged', {});

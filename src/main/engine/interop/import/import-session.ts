@@ -84,10 +84,10 @@ export class ImportSession {
   }
 
   /**
-   * Finishes the session (range, threads, notes) and copies it into the real store in one
-   * transaction. `intervalUs` is the sampling interval CPU time is weighed by.
+   * Finishes the session (range, threads, notes) and copies it into the real store (in short
+   * transactions; it appears whole in the last). `intervalUs` is the sampling interval CPU time is weighed by.
    */
-  commit(intervalUs = 1000): void {
+  async commit(intervalUs = 1000): Promise<void> {
     this.writer.close();
     if (this.writeError) throw this.writeError;
     const store = this.store;
@@ -106,7 +106,7 @@ export class ImportSession {
       }
       store.sessions.finish(this.sessionId, 'completed', Math.round(endedUs), `Imported from ${this.input.name}`);
     });
-    this.staging.commitInto(this.main, this.sessionId);
+    await this.staging.commitInto(this.main, this.sessionId);
   }
 
   /** Ends the staging store: after commit, or instead of it when the import failed. */
