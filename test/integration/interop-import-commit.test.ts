@@ -108,7 +108,7 @@ describe('the staged session reaches the store in steps', () => {
       engine.store.transaction(() => engine.store.logs.insert(otherId, { timeUs: 1e15 + pauses, level: 'info', source: 'console', url: null, line: null, text: `meanwhile ${pauses}` }));
       await new Promise((resolve) => setImmediate(resolve));
     });
-    staging.discard();
+    await staging.discard();
     expect(pauses).toBeGreaterThan(5);
     expect(rowsOf(engine.store, sessionId)).toEqual(STAGED);
     expect(rowsOf(engine.store, otherId).logs).toBe(pauses);
@@ -133,7 +133,7 @@ describe('the staged session reaches the store in steps', () => {
         if (++pauses === failAt) throw new Error(`disk gone at step ${failAt}`);
       });
       await expect(failure).rejects.toThrow(`disk gone at step ${failAt}`);
-      staging.discard();
+      await staging.discard();
       expect(Object.values(rowsOf(engine.store, sessionId)).every((n) => n === 0), `failing at step ${failAt}`).toBe(true);
       expect(rowsOf(engine.store, otherId).logs).toBeGreaterThan(0);
     }

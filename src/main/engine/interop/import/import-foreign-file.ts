@@ -67,7 +67,7 @@ export async function importForeignFile(target: Store | Engine, path: string, op
   } finally {
     input?.close();
     if (session) {
-      session.dispose();
+      await session.dispose();
       if (!committed) {
         rmSync(snapshotFolder(main.path, session.sessionId), { recursive: true, force: true });
         // The snapshots folder itself, when this import made it (and nothing else has used it since).

@@ -110,13 +110,13 @@ export class ImportSession {
   }
 
   /** Ends the staging store: after commit, or instead of it when the import failed. */
-  dispose(): void {
+  async dispose(): Promise<void> {
     try {
       this.writer.close();
     } catch {
       // The staging store is thrown away: what it could not write does not matter.
     }
-    this.staging.discard();
+    await this.staging.discard();
   }
 
   private target(): { pid: null; nodeVersion: null; title: string; attachedVia: string } {

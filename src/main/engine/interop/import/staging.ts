@@ -8,6 +8,7 @@
 // deletes that import's rows once its process is gone. A recording writing to the real store
 // meanwhile is never caught in the import's transactions.
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Db } from '../../store/database';
@@ -40,6 +41,8 @@ interface CopyPlan {
   omit: string[];
   /** WITHOUT ROWID tables are ordered by (session_id, key). */
   bySession: boolean;
+  /** Rows of the first step, before their pace is known (CPU chunks are ~1 MB each). */
+  firstRows?: number;
 }
 
 /** In order: parents before the rows that find them by join (metric series before points). */
@@ -48,7 +51,7 @@ const PLANS: CopyPlan[] = [
   { table: 'functions', key: 'id', omit: [], bySession: true },
   { table: 'stacks', key: 'id', omit: [], bySession: true },
   { table: 'spans', key: 'span_id', omit: [], bySession: true },
-  { table: 'cpu_chunks', key: 'rowid', omit: ['id'], bySession: false },
+  { table: 'cpu_chunks', key: 'rowid', omit: ['id'], bySession: false, firstRows: 8 },
   { table: 'logs', key: 'rowid', omit: ['id'], bySession: false },
   { table: 'trace_events', key: 'rowid', omit: ['id'], bySession: false },
   { table: 'heap_samples', key: 'rowid', omit: ['id'], bySession: false },
@@ -133,22 +136,22 @@ export class StagingStore {
     }
   }
 
-  /** Closes and deletes the staging file (after a commit or instead of one). */
-  discard(): void {
+  /** Closes and deletes the staging file (after a commit or instead of one), off the event loop: a GB file takes a while to unlink. */
+  async discard(): Promise<void> {
     if (this.store.db.open) this.store.close();
-    removeDatabaseFiles(this.path);
+    await Promise.all(DATABASE_FILE_SUFFIXES.map((suffix) => rm(`${this.path}${suffix}`, { force: true })));
   }
 }
 
 /** Grows or shrinks the rows per transaction so each takes about TARGET_STEP_MS. */
 class StepPager {
-  rows = FIRST_STEP_ROWS;
+  constructor(public rows = FIRST_STEP_ROWS) {}
 
   /** `copied` rows took `ms`; a step that copied fewer than asked (the last) teaches nothing. */
   measured(copied: number, ms: number): void {
     if (copied < this.rows) return;
     const rate = copied / Math.max(ms, 0.5);
-    this.rows = Math.max(100, Math.min(MAX_STEP_ROWS, Math.round(rate * TARGET_STEP_MS), this.rows * 2));
+    this.rows = Math.max(1, Math.min(MAX_STEP_ROWS, Math.round(rate * TARGET_STEP_MS), this.rows * 2));
   }
 }
 
@@ -157,7 +160,7 @@ async function copyTable(db: Db, alias: string, plan: CopyPlan, sessionId: strin
   const list = columns.map((c) => `"${c}"`).join(', ');
   const where = plan.bySession ? `session_id = ${sqlLiteral(sessionId)}` : '1';
   const source = `${alias}."${plan.table}"`;
-  await copyPaged(db, new StepPager(), pause, { source, key: plan.key, where }, (range) =>
+  await copyPaged(db, new StepPager(plan.firstRows), pause, { source, key: plan.key, where }, (range) =>
     db.prepare(`INSERT INTO main."${plan.table}" (${list}) SELECT ${list} FROM ${source} WHERE ${where} AND ${range(plan.key)}`).run(),
   );
 }
@@ -284,6 +287,8 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+const DATABASE_FILE_SUFFIXES = ['', '-wal', '-shm', '-journal'];
+
 function removeDatabaseFiles(path: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+  for (const suffix of DATABASE_FILE_SUFFIXES) rmSync(`${path}${suffix}`, { force: true });
 }
