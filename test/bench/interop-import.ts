@@ -17,7 +17,7 @@ const RSS_POLL_MS = 20;
 const MB = 1024 * 1024;
 
 /** A trace like node's: X slices on 8 threads, B/E pairs, async b/e, counters, GC; ~170 bytes an event. */
-function writeTrace(file: string, megabytes: number): void {
+export function writeTrace(file: string, megabytes: number): void {
   const fd = openSync(file, 'w');
   let written = 0;
   let ts = 1_000_000;
@@ -66,7 +66,7 @@ function writeTrace(file: string, megabytes: number): void {
 }
 
 /** A .cpuprofile as V8 writes it: a 5,000-node tree, then startTime, endTime, samples and timeDeltas. */
-function writeCpuProfile(file: string, megabytes: number): void {
+export function writeCpuProfile(file: string, megabytes: number): void {
   const fd = openSync(file, 'w');
   const nodes = 5000;
   const parts: string[] = ['{"nodes":['];
@@ -127,8 +127,12 @@ interface ImportFigures {
   importSec: number;
   rssPeakGrowthBytes: number;
   rssGrowthPerFileByte: number;
-  /** After the last byte was read: finishing, and copying the staged session into the store in one transaction. */
+  /** After the last byte was read: finishing, and copying the staged session into the store in short transactions. */
   commitSec: number;
+  /** The longest the event loop was held while the session was copied into the store. */
+  commitMaxStallMs: number;
+  /** The longest the event loop was held during the whole import (parsing included). */
+  maxStallMs: number;
 }
 
 async function measure(engine: Engine, file: string): Promise<ImportFigures> {
@@ -137,9 +141,18 @@ async function measure(engine: Engine, file: string): Promise<ImportFigures> {
   global.gc?.();
   const rssBefore = process.memoryUsage.rss();
   let rssPeak = rssBefore;
-  const poll = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), RSS_POLL_MS);
-  const started = performance.now();
+  let lastTickAt = performance.now();
+  let maxStallMs = 0;
+  let commitMaxStallMs = 0;
   let readAllAt = 0;
+  const poll = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+    const now = performance.now();
+    maxStallMs = Math.max(maxStallMs, now - lastTickAt - RSS_POLL_MS);
+    if (readAllAt > 0) commitMaxStallMs = Math.max(commitMaxStallMs, now - lastTickAt - RSS_POLL_MS);
+    lastTickAt = now;
+  }, RSS_POLL_MS);
+  const started = performance.now();
   try {
     await importForeignFile(engine, file, { onProgress: (p) => (readAllAt ||= p.readBytes >= fileBytes ? performance.now() : 0) });
   } finally {
@@ -157,6 +170,8 @@ async function measure(engine: Engine, file: string): Promise<ImportFigures> {
     rssPeakGrowthBytes: rssPeak - rssBefore,
     rssGrowthPerFileByte: (rssPeak - rssBefore) / fileBytes,
     commitSec: (performance.now() - readAllAt) / 1000,
+    commitMaxStallMs,
+    maxStallMs,
   };
 }
 
@@ -178,7 +193,10 @@ export async function benchInteropImport(progress: (line: string) => void = () =
       progress(`  importing ${name}`);
       const result = await measure(engine, file);
       for (const [key, value] of Object.entries(result)) figures[`${name}.${key}`] = Number(value.toFixed(4));
-      progress(`  ${name}: ${result.importMBps.toFixed(1)} MB/s (bare parse ${result.baselineMBps.toFixed(1)} MB/s), RSS growth ${(result.rssPeakGrowthBytes / MB).toFixed(0)} MB for ${(result.fileBytes / MB).toFixed(0)} MB`);
+      progress(
+        `  ${name}: ${result.importMBps.toFixed(1)} MB/s (bare parse ${result.baselineMBps.toFixed(1)} MB/s), RSS growth ${(result.rssPeakGrowthBytes / MB).toFixed(0)} MB for ${(result.fileBytes / MB).toFixed(0)} MB, ` +
+          `event loop held at most ${result.maxStallMs.toFixed(0)} ms (${result.commitMaxStallMs.toFixed(0)} ms while committing)`,
+      );
       rmSync(file);
     }
     return figures;

@@ -2,7 +2,7 @@
 // chunking; "__proto__" stays data; JSON lines; refusals that say where the input broke.
 import { describe, expect, it } from 'vitest';
 import { type JsonPath, JsonRouter, type JsonValue } from '../../src/main/engine/interop/import/json-router';
-import { sniffFormat } from '../../src/main/engine/interop/import/sniff';
+import { UndecidedHead, sniffFormat } from '../../src/main/engine/interop/import/sniff';
 
 function route(text: string, chunkBytes: number, sequence = false): { built: JsonValue[]; scalars: [string, JsonValue][] } {
   const built: JsonValue[] = [];
@@ -67,3 +67,47 @@ describe('sniffFormat', () => {
     expect(() => sniff('[1,2]', 'x.cpuprofile')).toThrow(/not a V8 CPU profile \(expected a JSON object with nodes, samples and timeDeltas; it is a JSON array of plain values\)/);
   });
 });
+
+describe('short strings from the cache', () => {
+  it('reads strings that share lengths, hashes and prefixes, cut at any chunk boundary, as JSON.parse does', () => {
+    // Strings that collide in a small cache, differ in one byte, cross the 32-character bound,
+    // carry escapes or UTF-8, and the empty string: each must come back exactly.
+    const strings: string[] = ['', 'a', 'b', 'ab', 'ba', 'X', 'x', 'é', 'ü1', '\\u00e9', 'a\\"b', 'tab\\t'];
+    for (let i = 0; i < 3000; i++) strings.push(`k${i}`, `k${i}`.padEnd(31 + (i % 4), String.fromCharCode(97 + (i % 26))));
+    for (let i = 0; i < 200; i++) strings.push('Aa'.repeat(i % 17) + 'BB'.repeat(16 - (i % 17)));
+    const text = `{"items":[${strings.map((s) => `{"${s}":"${s}","v":"${s}"}`).join(',')}]}`;
+    const expected = (JSON.parse(text) as { items: JsonValue[] }).items;
+    for (const chunk of [5, 33, 4096, 1 << 20]) {
+      const { built } = routeWide(text, chunk);
+      expect(built).toEqual(expected);
+    }
+  });
+});
+
+describe('sniffing a head cut short', () => {
+  it('asks for a look at the whole file only for an object cut before any deciding key', () => {
+    expect(() => sniffFormat(Buffer.from('{"metadata":{"a":"b'), 'x.json')).toThrow(UndecidedHead);
+    expect(() => sniffFormat(Buffer.from('{"metadata":{"a":"b"}}'), 'x.json')).not.toThrow(UndecidedHead);
+    expect(() => sniffFormat(Buffer.from('{"metadata":{"a":"b"}}'), 'x.json')).toThrow(/not a Chrome trace .*keys "metadata"/);
+    expect(() => sniffFormat(Buffer.from('[{"a":1},'), 'x.json')).not.toThrow(UndecidedHead);
+    expect(() => sniffFormat(Buffer.from('{"a":1, oops'), 'x.json')).not.toThrow(UndecidedHead);
+    const manyKeys = Array.from({ length: 100 }, (_, i) => `"k${i}":${i}`).join(',');
+    expect(sniffFormat(Buffer.from(`{${manyKeys},"traceEvents":[`), 'x')).toBe('chrome-trace');
+  });
+});
+
+/** Like route, with room for the many values of one test element list. */
+function routeWide(text: string, chunkBytes: number): { built: JsonValue[] } {
+  const built: JsonValue[] = [];
+  const router = new JsonRouter(
+    {
+      container: (path: JsonPath) => (path.length === 2 ? 'build' : 'walk'),
+      value: (path: JsonPath, value: JsonValue) => void (path.length === 2 && built.push(value)),
+    },
+    { maxBuiltValues: 100, maxStringBytes: 1024 },
+  );
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; at += chunkBytes) router.write(bytes.subarray(at, at + chunkBytes));
+  router.end();
+  return { built };
+}

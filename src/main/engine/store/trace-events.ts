@@ -12,8 +12,12 @@ export interface TraceEventQuery {
   limit?: number;
 }
 
+/** Rows per statement of insertMany (9 values each, well under SQLite's bound on parameters). */
+const ROWS_PER_STATEMENT = 100;
+
 export class TraceEventTable {
   private readonly insertEvent;
+  private readonly insertEvents;
   private readonly counts: TimeCounts;
 
   constructor(private readonly db: Db) {
@@ -21,6 +25,31 @@ export class TraceEventTable {
     this.insertEvent = db.prepare(
       `INSERT INTO trace_events (session_id, thread_id, ts_us, dur_us, ph, cat, name, kind, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertEvents = db.prepare(
+      `INSERT INTO trace_events (session_id, thread_id, ts_us, dur_us, ph, cat, name, kind, args) VALUES ${new Array(ROWS_PER_STATEMENT).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
+  }
+
+  /** Call inside a transaction: many rows, a hundred to a statement (far fewer calls into SQLite than insert). */
+  insertMany(sessionId: string, events: readonly NewTraceEvent[]): void {
+    const whole = events.length - (events.length % ROWS_PER_STATEMENT);
+    const values: unknown[] = new Array(ROWS_PER_STATEMENT * 9);
+    for (let from = 0; from < whole; from += ROWS_PER_STATEMENT) {
+      for (let i = 0, v = 0; i < ROWS_PER_STATEMENT; i++) {
+        const event = events[from + i]!;
+        values[v++] = sessionId;
+        values[v++] = event.threadId;
+        values[v++] = Math.round(event.timeUs);
+        values[v++] = event.durationUs === null ? null : Math.round(event.durationUs);
+        values[v++] = event.ph;
+        values[v++] = event.cat;
+        values[v++] = event.name;
+        values[v++] = event.kind;
+        values[v++] = event.args ? JSON.stringify(event.args) : null;
+      }
+      this.insertEvents.run(values);
+    }
+    for (let i = whole; i < events.length; i++) this.insert(sessionId, events[i]!);
   }
 
   /** Call inside a transaction. */

@@ -44,6 +44,8 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const BACKSLASH = 0x5c;
 const MAX_NUMBER_CHARS = 64;
+const MAX_CACHED_CHARS = 32;
+const STRING_CACHE_SLOTS = 4096;
 const MAX_DEPTH = 10_000;
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const LITERALS: Record<string, boolean | null> = { true: true, false: false, null: null };
@@ -69,6 +71,7 @@ export class JsonScanner {
   private numberSimple = true;
   // Literal state.
   private literalText = '';
+  private readonly stringCache: (string | undefined)[] = new Array(STRING_CACHE_SLOTS);
 
   /** `maxStringBytes` caps how much of a wanted string or key is kept (the rest is dropped). */
   constructor(
@@ -224,15 +227,22 @@ export class JsonScanner {
     let i = start;
     const n = chunk.length;
     let escaped = this.escaped;
+    // Short ASCII strings without escapes (keys, phases, categories) are hashed as they are
+    // scanned and taken from a small cache instead of being decoded again each time.
+    let plain = !escaped && this.parts.length === 0;
+    let hash = 0;
     for (; i < n; i++) {
       const c = chunk[i]!;
       if (escaped) escaped = false;
-      else if (c === BACKSLASH) escaped = true;
-      else if (c === QUOTE) break;
+      else if (c === BACKSLASH) {
+        escaped = true;
+        plain = false;
+      } else if (c === QUOTE) break;
       else if (c < 0x20) {
         this.offset += i - start;
         this.fail('a control character inside a string');
-      }
+      } else if (c >= 0x80) plain = false;
+      hash = (Math.imul(hash, 31) + c) | 0;
     }
     this.escaped = escaped;
     this.offset += i - start + (i < n ? 1 : 0);
@@ -241,7 +251,9 @@ export class JsonScanner {
     if (this.capturing && !this.truncated && !whole) this.keep(chunk, start, i);
     if (i >= n) return n;
     this.token = NONE;
-    const text = whole ? this.unescape(chunk.toString('utf8', start, i)) : this.capturing ? this.decode() : '';
+    let text = '';
+    if (whole) text = plain && i - start <= MAX_CACHED_CHARS ? this.cached(chunk, start, i, hash) : this.unescape(chunk.toString('utf8', start, i));
+    else if (this.capturing) text = this.decode();
     if (this.isKey) {
       this.expect = COLON;
       this.handler.key(text);
@@ -251,6 +263,21 @@ export class JsonScanner {
       else this.handler.skippedString();
     }
     return i + 1;
+  }
+
+  /** The ASCII string chunk[start, end) with `hash`, from the cache when it was seen recently. */
+  private cached(chunk: Buffer, start: number, end: number, hash: number): string {
+    const slot = (hash ^ (hash >>> 12)) & (STRING_CACHE_SLOTS - 1);
+    const known = this.stringCache[slot];
+    const length = end - start;
+    if (known !== undefined && known.length === length) {
+      let k = 0;
+      while (k < length && known.charCodeAt(k) === chunk[start + k]) k++;
+      if (k === length) return known;
+    }
+    const text = chunk.toString('latin1', start, end);
+    this.stringCache[slot] = text;
+    return text;
   }
 
   private keep(chunk: Buffer, from: number, to: number): void {

@@ -4,7 +4,7 @@
 import { MAIN_THREAD_ID } from '../../store/threads';
 import { CallTree, asObject, callFrameOf, isInteger } from './call-tree';
 import type { ImportSession } from './import-session';
-import { type JsonPath, JsonRouter, type JsonValue } from './json-router';
+import { type JsonPath, JsonRouter, type JsonValue, type NumberSink } from './json-router';
 import { refuse } from './refusal';
 import { NumberColumn } from './sample-columns';
 import { epochNote } from './time-base';
@@ -82,6 +82,18 @@ class CpuProfileReader {
     } else if (path.length === 1 && (top === 'nodes' || top === 'samples' || top === 'timeDeltas')) {
       refuse(`its "${top}" is not an array`);
     }
+  }
+
+  /** samples and timeDeltas are taken number by number, without a path each. */
+  numbers(path: JsonPath): NumberSink | null {
+    if (path.length !== 1) return null;
+    const [top] = path;
+    const column = top === 'samples' ? this.samples : top === 'timeDeltas' ? this.deltas : null;
+    if (!column) return null;
+    return (value, index) => {
+      if (!Number.isSafeInteger(value)) refuse(`${String(top)}[${index}] is not an integer`);
+      column.push(value);
+    };
   }
 
   closed(path: JsonPath): void {

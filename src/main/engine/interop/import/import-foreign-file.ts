@@ -16,7 +16,7 @@ import { ImportInput, type InputProgress } from './input';
 import { importOtlpJson } from './otlp-json';
 import { importPprof } from './pprof';
 import { ImportRefusal } from './refusal';
-import { type ForeignFormat, sniffFormat } from './sniff';
+import { type ForeignFormat, UndecidedHead, sniffFormat, sniffTopLevelKeys } from './sniff';
 
 export interface ImportOptions {
   /** Called as the file is read (at most every chunk of ~1 MB). */
@@ -53,11 +53,11 @@ export async function importForeignFile(target: Store | Engine, path: string, op
   const hadSnapshotsRoot = existsSync(snapshotsRoot);
   try {
     input = ImportInput.open(path);
-    const format = sniffFormat(await input.head(), input.name);
+    const format = await formatOf(input);
     const opened = input;
     session = new ImportSession(main, input, format, () => options.onProgress?.(opened.progress()));
     const { intervalUs } = await IMPORTERS[format](session, main);
-    session.commit(intervalUs);
+    await session.commit(intervalUs);
     committed = true;
     options.onProgress?.({ readBytes: input.sizeBytes, totalBytes: input.sizeBytes });
     if ('events' in target) target.events.emit('sessionsChanged', {});
@@ -67,13 +67,28 @@ export async function importForeignFile(target: Store | Engine, path: string, op
   } finally {
     input?.close();
     if (session) {
-      session.dispose();
+      await session.dispose();
       if (!committed) {
         rmSync(snapshotFolder(main.path, session.sessionId), { recursive: true, force: true });
         // The snapshots folder itself, when this import made it (and nothing else has used it since).
         if (!hadSnapshotsRoot && existsSync(snapshotsRoot) && readdirSync(snapshotsRoot).length === 0) rmdirSync(snapshotsRoot);
       }
     }
+  }
+}
+
+/** The format from the head, or from a second pass over the whole file when the head is not enough. */
+async function formatOf(input: ImportInput): Promise<ForeignFormat> {
+  try {
+    return sniffFormat(await input.head(), input.name);
+  } catch (error) {
+    if (!(error instanceof UndecidedHead)) throw error;
+  }
+  const again = ImportInput.open(input.path);
+  try {
+    return await sniffTopLevelKeys(again.chunks(), input.name);
+  } finally {
+    again.close();
   }
 }
 

@@ -84,10 +84,10 @@ export class ImportSession {
   }
 
   /**
-   * Finishes the session (range, threads, notes) and copies it into the real store in one
-   * transaction. `intervalUs` is the sampling interval CPU time is weighed by.
+   * Finishes the session (range, threads, notes) and copies it into the real store (in short
+   * transactions; it appears whole in the last). `intervalUs` is the sampling interval CPU time is weighed by.
    */
-  commit(intervalUs = 1000): void {
+  async commit(intervalUs = 1000): Promise<void> {
     this.writer.close();
     if (this.writeError) throw this.writeError;
     const store = this.store;
@@ -106,17 +106,17 @@ export class ImportSession {
       }
       store.sessions.finish(this.sessionId, 'completed', Math.round(endedUs), `Imported from ${this.input.name}`);
     });
-    this.staging.commitInto(this.main, this.sessionId);
+    await this.staging.commitInto(this.main, this.sessionId);
   }
 
   /** Ends the staging store: after commit, or instead of it when the import failed. */
-  dispose(): void {
+  async dispose(): Promise<void> {
     try {
       this.writer.close();
     } catch {
       // The staging store is thrown away: what it could not write does not matter.
     }
-    this.staging.discard();
+    await this.staging.discard();
   }
 
   private target(): { pid: null; nodeVersion: null; title: string; attachedVia: string } {

@@ -15,7 +15,14 @@ export interface JsonRoute {
   value(path: JsonPath, value: JsonValue): void;
   /** A walked container closes. */
   closed?(path: JsonPath, kind: 'object' | 'array'): void;
+  /**
+   * A walked array opens at `path`: a function to take its numbers directly (with their index),
+   * without building their path; its other values still come to value() and container().
+   */
+  numbers?(path: JsonPath): NumberSink | null;
 }
+
+export type NumberSink = (value: number, index: number) => void;
 
 export interface JsonRouterLimits {
   /** Values one built container may hold (bounds the memory of one element). */
@@ -30,6 +37,7 @@ interface Frame {
   mode: ContainerChoice;
   isArray: boolean;
   next: number;
+  sink: NumberSink | null;
 }
 
 const NEWLINE = 0x0a;
@@ -112,7 +120,8 @@ export class JsonRouter implements JsonScanHandler {
     }
     if (step !== null) this.path.push(step);
     const mode = this.route.container(this.path, kind);
-    this.frames.push({ mode, isArray: kind === 'array', next: 0 });
+    const sink = mode === 'walk' && kind === 'array' && this.route.numbers ? this.route.numbers(this.path) : null;
+    this.frames.push({ mode, isArray: kind === 'array', next: 0, sink });
     if (mode === 'build') {
       this.builtValues = 1;
       this.building.push({ value: container, key: null });
@@ -158,6 +167,13 @@ export class JsonRouter implements JsonScanHandler {
   }
 
   number(value: number): void {
+    // The hot path of long number arrays (a profile's samples and timeDeltas).
+    const frame = this.frames[this.frames.length - 1];
+    if (frame !== undefined && frame.sink !== null && this.skipNested === 0 && this.building.length === 0) {
+      this.started = true;
+      frame.sink(value, frame.next++);
+      return;
+    }
     this.scalar(value);
   }
 

@@ -1,13 +1,15 @@
 // pprof (gzipped or plain protobuf; Go, pyroscope, @datadog/pprof), decoded with pprof-format.
 // CPU profiles become samples (at their end_timestamp_ns label when present, else spread evenly
 // over the profile's duration, and the session says so); heap profiles become allocation rows.
-// pprof lines are 1-based, the store's are 0-based (as the inspector reports them).
+// pprof lines are 1-based, the store's are 0-based (as the inspector reports them). Span labels
+// on CPU samples become spans (pprof-spans.ts).
 import { Profile } from 'pprof-format';
 import { type CallFrameKey, ROOT_STACK_ID } from '../../store/cpu-samples';
 import { MAIN_THREAD_ID } from '../../store/threads';
 import type { ImportSession } from './import-session';
 import { formatBytes } from './input';
 import { checkProtobufFraming } from './protobuf-framing';
+import { PprofSpans, type PprofLabel } from './pprof-spans';
 import { formatCount, refuse } from './refusal';
 
 /** pprof is read whole (protobuf has no streaming form here); real profiles are a few MB. */
@@ -83,14 +85,20 @@ class PprofReader {
         : 'Sample times come from each sample\'s end_timestamp_ns label.',
     );
     const stepUs = durationUs / total;
+    const spans = new PprofSpans(this.strings);
+    const spanOf = this.profile.sample.map((sample) => spanOfSample(spans, sample.label));
     let timesUs = new Float64Array(Math.min(total, CHUNK_SAMPLES));
     let stackIds = new Int32Array(timesUs.length);
     let n = 0;
     let index = 0;
-    for (const [i, sample] of this.profile.sample.entries()) {
+    for (const i of placementOrder(spanOf, evenly)) {
+      const sample = this.profile.sample[i]!;
       const stackId = this.stackOf(sample.locationId, `sample ${i}`);
       const stampUs = evenly ? null : this.timestampOf(sample.label)! / 1000;
-      for (let k = 0; k < counts[i]!; k++, index++) {
+      const count = counts[i]!;
+      const spanId = spanOf[i];
+      if (spanId && count > 0) spans.add(spanId, sample.label, stampUs ?? startUs + (index + 0.5) * stepUs, stampUs ?? startUs + (index + count - 0.5) * stepUs, count);
+      for (let k = 0; k < count; k++, index++) {
         timesUs[n] = stampUs ?? startUs + (index + 0.5) * stepUs;
         stackIds[n++] = stackId;
         if (n === timesUs.length) {
@@ -102,7 +110,9 @@ class PprofReader {
       }
     }
     if (n > 0) this.emit(timesUs.subarray(0, n), stackIds.subarray(0, n));
-    this.noteLabels();
+    spans.store(this.session, !evenly);
+    if (spans.unreadable > 0) this.session.skip('pprof span labels whose value is not a span id', spans.unreadable);
+    if (spans.size === 0) this.noteLabels();
     this.session.see(startUs);
     this.session.see(startUs + durationUs);
     this.session.thread(MAIN_THREAD_ID, 'main');
@@ -235,4 +245,20 @@ class PprofReader {
     if (!Number.isFinite(n) || n > Number.MAX_SAFE_INTEGER) refuse(`${where} has a number too large to read (${String(value)})`);
     return n;
   }
+}
+
+function spanOfSample(spans: PprofSpans, labels: readonly PprofLabel[]): string | null {
+  return labels.length > 0 ? spans.spanOf(labels) : null;
+}
+
+/**
+ * The order samples are placed in: as written, or, when their times are spread evenly, each
+ * span's samples together (in the order spans first appear), so a span's stretch holds only them.
+ */
+function placementOrder(spanOf: readonly (string | null)[], evenly: boolean): number[] {
+  const order = spanOf.map((_, i) => i);
+  if (!evenly || spanOf.every((id) => id === null)) return order;
+  const rank = new Map<string | null, number>();
+  for (const id of spanOf) if (!rank.has(id)) rank.set(id, rank.size);
+  return order.sort((a, b) => rank.get(spanOf[a] ?? null)! - rank.get(spanOf[b] ?? null)! || a - b);
 }

@@ -1,7 +1,9 @@
 // Which format a file holds, from its content (gzip already undone): the first JSON keys, or the
-// protobuf tag pprof starts with. The file name only breaks ties and words the refusal.
-import { type JsonScanHandler, JsonScanner } from '../../capture/heap/json-scanner';
-import { refuse } from './refusal';
+// protobuf tag pprof starts with. The file name only breaks ties and words the refusal. A JSON
+// object whose head holds no deciding key (a trace whose traceEvents follows a large "metadata")
+// is looked at again, streamed whole, for its top-level keys alone.
+import { type JsonScanHandler, JsonScanError, JsonScanner } from '../../capture/heap/json-scanner';
+import { ImportRefusal, refuse } from './refusal';
 
 export type ForeignFormat = 'cpuprofile' | 'heapprofile' | 'heapsnapshot' | 'chrome-trace' | 'pprof' | 'otlp-json';
 
@@ -33,6 +35,17 @@ const EXPECTED: Record<ForeignFormat, string> = {
   'otlp-json': 'expected a JSON object with resourceSpans, resourceLogs or resourceMetrics',
 };
 
+/** The keys formatOfShape looks for (kept however many other keys come first). */
+const DECIDING_KEYS = new Set(['ph', 'name', 'ts', 'traceEvents', 'snapshot', 'nodes', 'head', 'samples', 'timeDeltas', 'startTime', 'resourceSpans', 'resourceLogs', 'resourceMetrics']);
+/** Keys kept to describe a file that is refused. */
+const DESCRIBED_KEYS = 64;
+
+/**
+ * The refusal of a JSON object whose head ended before any deciding key: the caller may look at
+ * the whole file's top-level keys instead (sniffTopLevelKeys), or pass the refusal on.
+ */
+export class UndecidedHead extends ImportRefusal {}
+
 const NOT_RECOGNISED =
   'not a format Parallax imports (expected a .parallax bundle, .cpuprofile, .heapprofile, .heapsnapshot, Chrome trace JSON, pprof or OTLP JSON file)';
 
@@ -45,15 +58,44 @@ export function sniffFormat(head: Buffer, fileName: string): ForeignFormat {
     const shape = jsonShape(head);
     const found = formatOfShape(shape);
     if (found) return found;
-    const what = describeShape(shape);
-    if (hinted && hinted !== 'pprof') refuse(`not a ${SHORT_NAMES[hinted]} (${EXPECTED[hinted]}; ${what})`);
-    refuse(`${NOT_RECOGNISED}; ${what}`);
+    const refusal = refusalOf(shape, hinted);
+    throw shape.kind === 'object' && shape.cut ? new UndecidedHead(refusal) : new ImportRefusal(refusal);
   }
   // pprof writes sample_type (field 1, length-delimited) first: tag byte 0x0a.
   if (head[0] === 0x0a || hinted === 'pprof') return 'pprof';
   const start = [...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
   if (hinted) refuse(`not a ${SHORT_NAMES[hinted]} (${EXPECTED[hinted]}; it starts with bytes ${start})`);
   refuse(`${NOT_RECOGNISED}; it starts with bytes ${start}`);
+}
+
+/**
+ * The format of a JSON object from all its top-level keys, streamed from `chunks` (the whole
+ * inflated file) and stopping at the first key that decides; holds only the key being read.
+ */
+export async function sniffTopLevelKeys(chunks: AsyncIterable<Buffer>, fileName: string): Promise<ForeignFormat> {
+  const shape: JsonShape = { kind: 'object', keys: [], deciding: new Set(), firstElement: null, cut: true };
+  const scanner: JsonScanner = new JsonScanner(shapeReader(shape, (): number => scanner.depth), 256);
+  try {
+    for await (const chunk of chunks) {
+      scanner.write(chunk);
+      const found = formatOfShape(shape);
+      if (found) return found;
+    }
+    scanner.end();
+  } catch (error) {
+    if (!(error instanceof JsonScanError)) throw error;
+    // Not JSON past the head: the keys seen so far decide, as they would in the head.
+    const found = formatOfShape(shape);
+    if (found) return found;
+  }
+  shape.cut = false;
+  refuse(refusalOf(shape, formatOfName(fileName)));
+}
+
+function refusalOf(shape: JsonShape, hinted: ForeignFormat | null): string {
+  const what = describeShape(shape);
+  if (hinted && hinted !== 'pprof') return `not a ${SHORT_NAMES[hinted]} (${EXPECTED[hinted]}; ${what})`;
+  return `${NOT_RECOGNISED}; ${what}`;
 }
 
 function formatOfName(fileName: string): ForeignFormat | null {
@@ -68,13 +110,17 @@ function formatOfName(fileName: string): ForeignFormat | null {
 
 interface JsonShape {
   kind: 'object' | 'array';
-  /** Keys of the top-level object, or of the array's first element when it is an object. */
+  /** Keys of the top-level object, or of the array's first element when it is an object (the first DESCRIBED_KEYS). */
   keys: string[];
+  /** The DECIDING_KEYS among them, however far in. */
+  deciding: Set<string>;
   firstElement: 'object' | 'array' | 'scalar' | null;
+  /** The head ended inside the top-level value. */
+  cut: boolean;
 }
 
 function formatOfShape(shape: JsonShape): ForeignFormat | null {
-  const has = (key: string): boolean => shape.keys.includes(key);
+  const has = (key: string): boolean => shape.deciding.has(key);
   if (shape.kind === 'array') {
     if (shape.firstElement === null) return 'chrome-trace';
     return shape.firstElement === 'object' && (has('ph') || (has('name') && has('ts'))) ? 'chrome-trace' : null;
@@ -107,12 +153,13 @@ function firstNonSpace(head: Buffer): number | undefined {
 
 /** Reads the top-level keys (or the first element's keys) from as much of the document as `head` holds. */
 function jsonShape(head: Buffer): JsonShape {
-  const shape: JsonShape = { kind: 'object', keys: [], firstElement: null };
+  const shape: JsonShape = { kind: 'object', keys: [], deciding: new Set(), firstElement: null, cut: false };
   const scanner: JsonScanner = new JsonScanner(shapeReader(shape, (): number => scanner.depth), 256);
   try {
     scanner.write(head);
+    shape.cut = scanner.depth > 0;
   } catch {
-    // The head ends mid-value, or the file is not JSON past this point: the keys seen so far decide.
+    // The file is not JSON past this point: the keys seen so far decide.
   }
   return shape;
 }
@@ -128,7 +175,9 @@ function shapeReader(shape: JsonShape, depth: () => number): JsonScanHandler {
     },
     close() {},
     key(name) {
-      if (depth() === keyDepth() && (shape.kind === 'object' || elements === 1) && shape.keys.length < 64) shape.keys.push(name);
+      if (depth() !== keyDepth() || (shape.kind !== 'object' && elements !== 1)) return;
+      if (shape.keys.length < DESCRIBED_KEYS) shape.keys.push(name);
+      if (DECIDING_KEYS.has(name)) shape.deciding.add(name);
     },
     wantsString: () => false,
     string() {},
