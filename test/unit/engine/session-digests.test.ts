@@ -87,7 +87,8 @@ async function answers(api: Api, extent: TimeRange): Promise<unknown[]> {
       out.push(await api.getFlameTree('s', range, scope));
       out.push(await api.getSummary('s', range, scope));
     }
-    for (const widthPx of [300, 1400]) {
+    // Narrow widths step over samples by 64 and more: the sample digests' strides.
+    for (const widthPx of [300, 1400, 24, 3]) {
       out.push(await api.getTimeline('s', { range: range ?? extent, widthPx, includeFunctions: true }));
       out.push(await api.getTimeline('s', { range: range ?? extent, widthPx, threadIds: [2] }));
     }
@@ -109,7 +110,7 @@ describe('session digests', () => {
     const expected = await answers(fromRows, extent);
     fromRows.keepDigests('s');
     const kinds = fromRows.store.db.prepare(`SELECT kind FROM session_digests ORDER BY kind`).pluck().all();
-    expect(kinds).toEqual(['counts:logs', 'counts:trace_events', 'cpu-stacks', 'cpu-weights', 'metric-series', 'timeline-columns']);
+    expect(kinds).toEqual(['counts:logs', 'counts:trace_events', 'cpu-stacks', 'cpu-weights', 'metric-series', 'timeline-columns', 'timeline-samples-4096', 'timeline-samples-512', 'timeline-samples-64']);
     await fromRows.close();
 
     // Second open: the same answers from the digests.
