@@ -110,7 +110,7 @@ describe('session digests', () => {
     const expected = await answers(fromRows, extent);
     fromRows.keepDigests('s');
     const kinds = fromRows.store.db.prepare(`SELECT kind FROM session_digests ORDER BY kind`).pluck().all();
-    expect(kinds).toEqual(['counts:logs', 'counts:trace_events', 'cpu-stacks', 'cpu-weights', 'metric-series', 'timeline-columns', 'timeline-samples-4096', 'timeline-samples-512', 'timeline-samples-64']);
+    expect(kinds).toEqual(['counts:logs', 'counts:trace_events', 'cpu-stacks', 'cpu-weights', 'cpu-whole-flame', 'cpu-whole-summary', 'metric-series', 'timeline-columns', 'timeline-samples-4096', 'timeline-samples-512', 'timeline-samples-64']);
     await fromRows.close();
 
     // Second open: the same answers from the digests.

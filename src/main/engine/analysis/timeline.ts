@@ -4,7 +4,7 @@ import type { TimelineAnswer, TimelineFunction, TimelineQuery } from '../../../s
 import { ParallaxError } from '../../../shared/errors';
 import type { CallTables } from '../store/cpu-sample-cache';
 import type { Store } from '../store/store';
-import { CPU_GAP_CAP_INTERVALS } from './cpu-profile';
+import { CPU_GAP_CAP_INTERVALS, flameTreeForWindow } from './cpu-profile';
 import { frameKind } from './frame-kind';
 import { readSessionColumns, type SessionColumns } from './timeline-columns';
 import { keepSessionColumns, keptSessionColumns } from './timeline-digest';
@@ -147,6 +147,8 @@ export class TimelineQueries {
     this.columnsOf(session, this.tablesOf(session.id));
     keepQuietly(() => this.store.cpu.cache.storeDigests(session.id, session.intervalUs * CPU_GAP_CAP_INTERVALS));
     keepQuietly(() => keepStridedSamples(this.store.digests, this.store.cpu.cache, session));
+    // Answering the whole session's flame tree keeps it (see flameTreeForWindow).
+    keepQuietly(() => flameTreeForWindow(this.store, session.id, session.intervalUs));
     keepQuietly(() => this.store.traceEvents.keepCounts(session.id));
     keepQuietly(() => this.store.logs.keepCounts(session.id));
     // Reading an ended session's metric series keeps them (see MetricTable.series).
