@@ -6,6 +6,7 @@ import type { Api } from '../../../src/shared/api';
 import type { TimeRange } from '../../../src/shared/domain';
 import { Engine } from '../../../src/main/engine/engine';
 import { keptSessionColumns } from '../../../src/main/engine/analysis/timeline-digest';
+import { keptStridedSamples } from '../../../src/main/engine/analysis/timeline-sample-digest';
 import { ROOT_STACK_ID } from '../../../src/main/engine/store/cpu-samples';
 import { packDigest, unpackDigest } from '../../../src/main/engine/store/session-digests';
 import { SessionWriter } from '../../../src/main/engine/store/session-writer';
@@ -142,6 +143,9 @@ describe('session digests', () => {
     // A recording has no end yet, and a session whose end moved is not what the digest was kept for.
     expect(keptSessionColumns(again.store.digests, { ...ended, status: 'recording' })).toBeNull();
     expect(keptSessionColumns(again.store.digests, { ...ended, endedAt: (ended.endedAt ?? 0) + 1 })).toBeNull();
+    expect(keptStridedSamples(again.store.digests, ended, 64)?.chunks.size).toBeGreaterThan(0);
+    expect(keptStridedSamples(again.store.digests, { ...ended, endedAt: (ended.endedAt ?? 0) + 1 }, 64)).toBeNull();
+    expect(keptStridedSamples(again.store.digests, ended, 32)).toBeNull();
   });
 
   it('pack columns of every kind and refuse bytes that are not a digest', () => {
