@@ -148,6 +148,25 @@ describe('session digests', () => {
     expect(keptStridedSamples(again.store.digests, ended, 32)).toBeNull();
   });
 
+  it('keep the sample digests of a store that has none once a window covering the session has read every chunk', async () => {
+    const file = tempStorePath();
+    cleanups.push(() => file.remove());
+    const extent = (({ startUs, endUs }) => ({ fromUs: startUs, toUs: endUs }))(writeSession(file.path));
+    const first = Engine.open({ storePath: file.path });
+    first.keepDigests('s');
+    const expected = await first.getTimeline('s', { range: extent, widthPx: 3 });
+    first.store.db.prepare(`DELETE FROM session_digests WHERE kind LIKE 'timeline-samples-%'`).run();
+    await first.close();
+    const older = Engine.open({ storePath: file.path });
+    cleanups.push(() => older.close());
+    const samples = older.store.db.prepare(`SELECT count(*) FROM session_digests WHERE kind LIKE 'timeline-samples-%'`).pluck();
+    // A part of the session reads only its chunks: nothing is kept.
+    await older.getTimeline('s', { range: { fromUs: extent.fromUs, toUs: extent.fromUs + (extent.toUs - extent.fromUs) / 2 }, widthPx: 3 });
+    expect(samples.get()).toBe(0);
+    expect(await older.getTimeline('s', { range: extent, widthPx: 3 })).toEqual(expected);
+    expect(samples.get()).toBe(3);
+  });
+
   it('pack columns of every kind and refuse bytes that are not a digest', () => {
     const digest = { meta: { a: [1, 'x'] }, columns: [Int32Array.of(-1, 2, 3), Uint8Array.of(7), Float64Array.of(0.5, T0 + 0.25), new Int32Array(0)] };
     const back = unpackDigest(packDigest(digest));

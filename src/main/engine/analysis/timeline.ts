@@ -43,6 +43,8 @@ export class TimelineQueries {
   private readonly tables = new Map<string, SessionTables>();
   /** Recent answers about ended sessions: "show all" and returning to a window cost nothing twice. */
   private readonly answers = new Map<string, TimelineAnswer>();
+  /** Sessions whose sample digests were derived after a whole read (see keepStridedAfterWholeRead). */
+  private readonly stridedTried = new Set<string>();
 
   constructor(private readonly store: Store) {}
 
@@ -127,8 +129,11 @@ export class TimelineQueries {
    * covering all of it has just read every chunk anyway.
    */
   private keepStridedAfterWholeRead(session: SessionInfo, tables: SessionTables, range: TimeRange): void {
+    // Once per session and process: a store that cannot keep it (read-only, busy) is not asked again.
+    if (this.stridedTried.has(session.id)) return;
     const chunks = this.store.cpu.cache.session(session.id).chunks;
     if (chunks.some((chunk) => chunk.startUs < range.fromUs || chunk.endUs > range.toUs)) return;
+    this.stridedTried.add(session.id);
     keepQuietly(() => keepStridedSamples(this.store.digests, this.store.cpu.cache, session));
     tables.strided.clear();
   }
