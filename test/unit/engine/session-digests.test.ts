@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Api } from '../../../src/shared/api';
 import type { TimeRange } from '../../../src/shared/domain';
 import { Engine } from '../../../src/main/engine/engine';
-import { keptSessionColumns } from '../../../src/main/engine/analysis/timeline-digest';
+import { keepSessionColumns, keptSessionColumns } from '../../../src/main/engine/analysis/timeline-digest';
 import { keptStridedSamples } from '../../../src/main/engine/analysis/timeline-sample-digest';
 import { ROOT_STACK_ID } from '../../../src/main/engine/store/cpu-samples';
 import { packDigest, unpackDigest } from '../../../src/main/engine/store/session-digests';
@@ -165,6 +165,29 @@ describe('session digests', () => {
     expect(samples.get()).toBe(0);
     expect(await older.getTimeline('s', { range: extent, widthPx: 3 })).toEqual(expected);
     expect(samples.get()).toBe(3);
+  });
+
+  it('keep trace events compact when their times are whole microseconds, and as they are when not', () => {
+    const file = tempStorePath();
+    cleanups.push(() => file.remove());
+    writeSession(file.path);
+    const engine = Engine.open({ storePath: file.path });
+    cleanups.push(() => engine.close());
+    const session = engine.store.sessions.get('s');
+    const spans = { count: 0, span: () => ({ spanId: '', traceId: '', parentSpanId: null, name: '', startUs: 0, endUs: 0, statusCode: 0 as const, thread: null }), startUs: new Float64Array(0), endUs: new Float64Array(0), longestUs: 0 };
+    const logs = { timeUs: Float64Array.of(T0), level: Uint8Array.of(1), lastId: 1 };
+    const eventsOf = (startUs: number[], endUs: number[], threadId: number[]) => ({ threadId: Int32Array.from(threadId), kind: new Uint8Array(startUs.length), startUs: Float64Array.from(startUs), endUs: Float64Array.from(endUs), name: new Int32Array(startUs.length), names: ['x'], longestUs: 9, lastId: 3 });
+    for (const events of [
+      eventsOf([T0, T0 + 5, T0 + 5], [T0 + 9, T0 + 5, T0 + 7], [0, 255, 3]),
+      eventsOf([T0 + 0.5, T0 + 5, T0 + 6], [T0 + 9, T0 + 5, T0 + 7], [0, 1, 3]),
+      eventsOf([T0, T0 + 5, T0 + 6], [T0 + 9, T0 + 5, T0 + 7], [0, 1, 300]),
+      eventsOf([T0 + 6, T0 + 5], [T0 + 9, T0 + 5], [0, 1]),
+    ]) {
+      keepSessionColumns(engine.store.digests, session, { events, logs, spans });
+      const back = keptSessionColumns(engine.store.digests, session);
+      expect(back?.events).toEqual(events);
+      expect(back?.logs).toEqual(logs);
+    }
   });
 
   it('pack columns of every kind and refuse bytes that are not a digest', () => {
