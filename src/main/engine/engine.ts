@@ -273,6 +273,8 @@ export class Engine implements Api {
   keepDigests(sessionId: string): void {
     const session = this.store.sessions.get(sessionId);
     this.timeline.keepDigests(session);
+    // Answering the whole session's summary keeps its CPU part (see cpuSummariesForWindow).
+    if (session.status !== 'recording') void this.getSummary(sessionId).catch(() => undefined);
   }
 
   /** Stops every recording (saving what it has) and closes the store. */

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Api } from '../../../src/shared/api';
 import type { TimeRange } from '../../../src/shared/domain';
 import { Engine } from '../../../src/main/engine/engine';
-import { keptSessionColumns } from '../../../src/main/engine/analysis/timeline-digest';
+import { keepSessionColumns, keptSessionColumns } from '../../../src/main/engine/analysis/timeline-digest';
+import { keptStridedSamples } from '../../../src/main/engine/analysis/timeline-sample-digest';
 import { ROOT_STACK_ID } from '../../../src/main/engine/store/cpu-samples';
 import { packDigest, unpackDigest } from '../../../src/main/engine/store/session-digests';
 import { SessionWriter } from '../../../src/main/engine/store/session-writer';
@@ -87,7 +88,8 @@ async function answers(api: Api, extent: TimeRange): Promise<unknown[]> {
       out.push(await api.getFlameTree('s', range, scope));
       out.push(await api.getSummary('s', range, scope));
     }
-    for (const widthPx of [300, 1400]) {
+    // Narrow widths step over samples by 64 and more: the sample digests' strides.
+    for (const widthPx of [300, 1400, 24, 3]) {
       out.push(await api.getTimeline('s', { range: range ?? extent, widthPx, includeFunctions: true }));
       out.push(await api.getTimeline('s', { range: range ?? extent, widthPx, threadIds: [2] }));
     }
@@ -109,7 +111,7 @@ describe('session digests', () => {
     const expected = await answers(fromRows, extent);
     fromRows.keepDigests('s');
     const kinds = fromRows.store.db.prepare(`SELECT kind FROM session_digests ORDER BY kind`).pluck().all();
-    expect(kinds).toEqual(['counts:logs', 'counts:trace_events', 'cpu-stacks', 'cpu-weights', 'metric-series', 'timeline-columns']);
+    expect(kinds).toEqual(['counts:logs', 'counts:trace_events', 'cpu-stacks', 'cpu-weights', 'cpu-whole-flame', 'cpu-whole-summary', 'metric-series', 'timeline-columns', 'timeline-samples-4096', 'timeline-samples-512', 'timeline-samples-64']);
     await fromRows.close();
 
     // Second open: the same answers from the digests.
@@ -141,6 +143,51 @@ describe('session digests', () => {
     // A recording has no end yet, and a session whose end moved is not what the digest was kept for.
     expect(keptSessionColumns(again.store.digests, { ...ended, status: 'recording' })).toBeNull();
     expect(keptSessionColumns(again.store.digests, { ...ended, endedAt: (ended.endedAt ?? 0) + 1 })).toBeNull();
+    expect(keptStridedSamples(again.store.digests, ended, 64)?.chunks.size).toBeGreaterThan(0);
+    expect(keptStridedSamples(again.store.digests, { ...ended, endedAt: (ended.endedAt ?? 0) + 1 }, 64)).toBeNull();
+    expect(keptStridedSamples(again.store.digests, ended, 32)).toBeNull();
+  });
+
+  it('keep the sample digests of a store that has none once a window covering the session has read every chunk', async () => {
+    const file = tempStorePath();
+    cleanups.push(() => file.remove());
+    const extent = (({ startUs, endUs }) => ({ fromUs: startUs, toUs: endUs }))(writeSession(file.path));
+    const first = Engine.open({ storePath: file.path });
+    first.keepDigests('s');
+    const expected = await first.getTimeline('s', { range: extent, widthPx: 3 });
+    first.store.db.prepare(`DELETE FROM session_digests WHERE kind LIKE 'timeline-samples-%'`).run();
+    await first.close();
+    const older = Engine.open({ storePath: file.path });
+    cleanups.push(() => older.close());
+    const samples = older.store.db.prepare(`SELECT count(*) FROM session_digests WHERE kind LIKE 'timeline-samples-%'`).pluck();
+    // A part of the session reads only its chunks: nothing is kept.
+    await older.getTimeline('s', { range: { fromUs: extent.fromUs, toUs: extent.fromUs + (extent.toUs - extent.fromUs) / 2 }, widthPx: 3 });
+    expect(samples.get()).toBe(0);
+    expect(await older.getTimeline('s', { range: extent, widthPx: 3 })).toEqual(expected);
+    expect(samples.get()).toBe(3);
+  });
+
+  it('keep trace events compact when their times are whole microseconds, and as they are when not', () => {
+    const file = tempStorePath();
+    cleanups.push(() => file.remove());
+    writeSession(file.path);
+    const engine = Engine.open({ storePath: file.path });
+    cleanups.push(() => engine.close());
+    const session = engine.store.sessions.get('s');
+    const spans = { count: 0, span: () => ({ spanId: '', traceId: '', parentSpanId: null, name: '', startUs: 0, endUs: 0, statusCode: 0 as const, thread: null }), startUs: new Float64Array(0), endUs: new Float64Array(0), longestUs: 0 };
+    const logs = { timeUs: Float64Array.of(T0), level: Uint8Array.of(1), lastId: 1 };
+    const eventsOf = (startUs: number[], endUs: number[], threadId: number[]) => ({ threadId: Int32Array.from(threadId), kind: new Uint8Array(startUs.length), startUs: Float64Array.from(startUs), endUs: Float64Array.from(endUs), name: new Int32Array(startUs.length), names: ['x'], longestUs: 9, lastId: 3 });
+    for (const events of [
+      eventsOf([T0, T0 + 5, T0 + 5], [T0 + 9, T0 + 5, T0 + 7], [0, 255, 3]),
+      eventsOf([T0 + 0.5, T0 + 5, T0 + 6], [T0 + 9, T0 + 5, T0 + 7], [0, 1, 3]),
+      eventsOf([T0, T0 + 5, T0 + 6], [T0 + 9, T0 + 5, T0 + 7], [0, 1, 300]),
+      eventsOf([T0 + 6, T0 + 5], [T0 + 9, T0 + 5], [0, 1]),
+    ]) {
+      keepSessionColumns(engine.store.digests, session, { events, logs, spans });
+      const back = keptSessionColumns(engine.store.digests, session);
+      expect(back?.events).toEqual(events);
+      expect(back?.logs).toEqual(logs);
+    }
   });
 
   it('pack columns of every kind and refuse bytes that are not a digest', () => {

@@ -60,12 +60,15 @@ describe('flame-chart slices', () => {
 
   it('steps over samples when a pixel holds many, so the work follows pixels', () => {
     expect(sampleStride(1000, 1000)).toBe(1);
-    expect(sampleStride(100_000, 1000)).toBe(50);
+    // A power of two: two to four samples a pixel.
+    expect(sampleStride(100_000, 1000)).toBe(32);
+    expect(sampleStride(128_000, 1000)).toBe(64);
+    expect(sampleStride(3999, 1000)).toBe(1);
     // A 20 ms frame is still there, within a pixel, at 2 ms per pixel.
     const times = Array.from({ length: 200 }, (_, i) => i * 100);
     const ids = times.map((t) => (t >= 5000 && t < 7000 ? 4 : 2));
     const s = run(times, ids, 2000, 100);
-    expect(s.sampleStride).toBe(10);
+    expect(s.sampleStride).toBe(8);
     expect(s.sampleCount).toBe(200);
     const leaf = s.depth.findIndex((d) => d === 2);
     expect(Math.abs(s.startUs[leaf]! - 5000)).toBeLessThanOrEqual(2000);
@@ -97,6 +100,35 @@ describe('flame-chart slices', () => {
     expect(out[0]!.sampleCount).toBe(2);
     expect(Math.min(...out[0]!.startUs)).toBe(1000);
     expect(Math.max(...out[0]!.endUs)).toBe(2500);
+  });
+
+  it('gives the same slices from every 64th sample of the chunks inside the window as from all of them', () => {
+    let seed = 11;
+    const chunks = [0, 1, 2, 0, 1, 2, 0].map((threadId, c) => {
+      const n = 500 + c * 137;
+      const times = new Float64Array(n);
+      const ids = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        times[i] = c * 1_000_000 + i * 1000 + (seed % 7);
+        ids[i] = seed % 50 === 0 ? 999 : 1 + (seed % 5);
+      }
+      return { threadId, timesUs: times, stackIds: ids };
+    });
+    for (const every of [64, 128]) {
+      const strided = chunks.map((chunk) => {
+        const pick = (_: number, j: number): number => j * every;
+        const m = Math.ceil(chunk.timesUs.length / every);
+        const at = Array.from({ length: m }, pick);
+        return { ...chunk, timesUs: Float64Array.from(at, (i) => chunk.timesUs[i]!), stackIds: Int32Array.from(at, (i) => chunk.stackIds[i]!), every, count: chunk.timesUs.length };
+      });
+      for (const resolutionUs of [128_000, 256_000, 1_000_000]) {
+        if (sampleStride(resolutionUs, 1000) % every !== 0) continue;
+        const options = { range: { fromUs: 0, toUs: 8_000_000 }, resolutionUs, intervalUs: 1000, hiddenFunctions: new Set([9]) };
+        expect(slicesOfChunks(strided, stacks, options, null)).toEqual(slicesOfChunks(chunks, stacks, options, null));
+        expect(slicesOfChunks(strided, stacks, options, new Set([1]))).toEqual(slicesOfChunks(chunks, stacks, options, new Set([1])));
+      }
+    }
   });
 
   it('treats an unknown stack id as the root instead of failing', () => {

@@ -3,6 +3,7 @@ import type { AllocationTree, FlameTree, FunctionTiming, TimeRange } from '../..
 import type { CallTables } from '../store/cpu-sample-cache';
 import { ROOT_STACK_ID } from '../store/cpu-samples';
 import type { Store } from '../store/store';
+import { keepWholeFlame, keepWholeSummary, keptWholeFlame, keptWholeSummary } from './cpu-whole-digest';
 import { frameKind } from './frame-kind';
 
 const IDLE = '(idle)';
@@ -92,18 +93,16 @@ export function stackTimesByThread(
   return byThread;
 }
 export function flameTreeForWindow(store: Store, sessionId: string, intervalUs: number, window: SampleWindow = {}): FlameTree {
+  // All of an ended session: the kept tree, else derived and kept.
+  const whole = window.range === undefined && window.threadId === undefined;
+  const kept = whole ? keptWholeFlame(store, sessionId) : null;
+  if (kept) return { ...kept, range: null };
   const { functions, stacks } = callTables(store, sessionId);
   const { selfUs, sampleCount } = stackTimesForWindow(store, sessionId, stacks.parent.length, intervalUs, window);
   const tree = mergedTree(functions, stacks, selfUs);
-  return {
-    functions: tree.functions,
-    functionId: tree.functionId,
-    parent: tree.parent,
-    selfUs: tree.self,
-    totalUs: tree.total,
-    sampleCount,
-    range: window.range ?? null,
-  };
+  const answer = { functions: tree.functions, functionId: tree.functionId, parent: tree.parent, selfUs: tree.self, totalUs: tree.total, sampleCount };
+  if (whole) keepWholeFlame(store, sessionId, answer);
+  return { ...answer, range: window.range ?? null };
 }
 
 /** Bytes allocated per call stack from sampling heap profiles, merged like a flame tree. */
@@ -215,6 +214,24 @@ export function cpuSummariesForWindow(
   window: SampleWindow,
   threadIds: readonly number[],
   tables: CallTables = callTables(store, sessionId),
+): { overall: CpuWindowSummary; threads: Map<number, CpuWindowSummary> } {
+  // All of an ended session: the kept summaries, else derived and kept.
+  const whole = window.range === undefined && window.threadId === undefined;
+  const kept = whole ? keptWholeSummary(store, sessionId, limit, threadIds) : null;
+  if (kept) return kept;
+  const summaries = summariesOfWindow(store, sessionId, intervalUs, limit, window, threadIds, tables);
+  if (whole) keepWholeSummary(store, sessionId, limit, threadIds, summaries);
+  return summaries;
+}
+
+function summariesOfWindow(
+  store: Store,
+  sessionId: string,
+  intervalUs: number,
+  limit: number,
+  window: SampleWindow,
+  threadIds: readonly number[],
+  tables: CallTables,
 ): { overall: CpuWindowSummary; threads: Map<number, CpuWindowSummary> } {
   const stackCount = tables.stacks.parent.length;
   // Without a thread in the window, every thread's samples make the overall summary.

@@ -29,9 +29,12 @@ export interface LogColumns {
 }
 
 export interface SpanColumns {
-  /** By start time. */
-  spans: TimelineSpan[];
+  /** How many spans; by start time. */
+  count: number;
+  /** The i-th span (made when first asked, when the columns came from a digest). */
+  span: (i: number) => TimelineSpan;
   startUs: Float64Array;
+  endUs: Float64Array;
   longestUs: number;
 }
 
@@ -213,12 +216,14 @@ export function readSpanColumns(db: Db, sessionId: string): SpanColumns {
     .all(sessionId) as [string, string, string | null, string, number, number, 0 | 1 | 2, number | null][];
   let longestUs = 0;
   const startUs = new Float64Array(rows.length);
-  const spans = rows.map(([spanId, traceId, parentSpanId, name, start, endUs, statusCode, thread], i) => {
+  const endUs = new Float64Array(rows.length);
+  const spans = rows.map(([spanId, traceId, parentSpanId, name, start, end, statusCode, thread], i) => {
     startUs[i] = start;
-    longestUs = Math.max(longestUs, endUs - start);
-    return { spanId, traceId, parentSpanId, name, startUs: start, endUs, statusCode, thread };
+    endUs[i] = end;
+    longestUs = Math.max(longestUs, end - start);
+    return { spanId, traceId, parentSpanId, name, startUs: start, endUs: end, statusCode, thread };
   });
-  return { spans, startUs, longestUs };
+  return { count: spans.length, span: (i) => spans[i]!, startUs, endUs, longestUs };
 }
 
 /** Reads a session's columns, or brings `previous` up to date with what was stored since. */
@@ -226,7 +231,7 @@ export function readSessionColumns(db: Db, sessionId: string, previous: SessionC
   let spans = previous?.spans ?? null;
   // Spans have no growing id: read them again only when their count changed.
   const spanCount = (db.prepare(`SELECT COUNT(*) AS n FROM spans WHERE session_id = ?`).get(sessionId) as { n: number }).n;
-  if (!spans || spans.spans.length !== spanCount) spans = readSpanColumns(db, sessionId);
+  if (!spans || spans.count !== spanCount) spans = readSpanColumns(db, sessionId);
   return { events: readEventColumns(db, sessionId, previous?.events ?? null), logs: readLogColumns(db, sessionId, previous?.logs ?? null), spans };
 }
 

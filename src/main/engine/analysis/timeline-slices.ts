@@ -38,7 +38,12 @@ export interface SliceOptions {
  * half a pixel, and the work follows pixels instead of samples.
  */
 export function sampleStride(resolutionUs: number, intervalUs: number): number {
-  return Math.max(1, Math.floor(resolutionUs / (2 * intervalUs)));
+  // A power of two (a pixel then gets two to four samples), so every stride is a multiple of the
+  // strides the session's sample digest keeps (see timeline-sample-digest.ts).
+  const most = Math.floor(resolutionUs / (2 * intervalUs));
+  let stride = 1;
+  while (stride * 2 <= most) stride *= 2;
+  return stride;
 }
 
 /**
@@ -191,11 +196,21 @@ export class ThreadSliceBuilder {
 }
 
 /**
+ * Samples 0, every, 2·every… of a chunk of `count` samples in ascending time order, all inside the
+ * window: what a stride that is a multiple of `every` reads of the whole chunk.
+ */
+export interface StridedChunk extends SampleChunk {
+  every: number;
+  count: number;
+}
+
+/**
  * Slices of every wanted thread from sample chunks in time order. Samples outside the range are
- * skipped; a frame open at the range's edges is cut there.
+ * skipped; a frame open at the range's edges is cut there. A strided chunk gives the same slices
+ * as its whole chunk when the stride is a multiple of its `every`.
  */
 export function slicesOfChunks(
-  chunks: Iterable<SampleChunk>,
+  chunks: Iterable<SampleChunk | StridedChunk>,
   stacks: StackColumns,
   options: SliceOptions,
   threadIds: ReadonlySet<number> | null,
@@ -211,6 +226,11 @@ export function slicesOfChunks(
       builders.set(chunk.threadId, builder);
     }
     const { timesUs, stackIds } = chunk;
+    if ('every' in chunk) {
+      const step = stride / chunk.every;
+      for (let j = 0; j < timesUs.length; j += step) builder.add(timesUs[j]!, stackIds[j]!, Math.min(stride, chunk.count - j * chunk.every));
+      continue;
+    }
     const first = firstIndexPast(timesUs, fromUs, false);
     const end = firstIndexPast(timesUs, toUs, true);
     for (let i = first; i < end; i += stride) builder.add(timesUs[i]!, stackIds[i]!, Math.min(stride, end - i));

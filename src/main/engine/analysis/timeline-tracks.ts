@@ -54,25 +54,23 @@ export function spansOfWindow(columns: SpanColumns, window: ColumnWindow): { spa
   const { range, resolutionUs, widthPx } = window;
   const first = firstIndexPast(columns.startUs, range.fromUs - columns.longestUs, false);
   const end = firstIndexPast(columns.startUs, range.toUs, true);
-  let overlapping: TimelineSpan[] = [];
-  for (let i = first; i < end; i++) {
-    const span = columns.spans[i]!;
-    if (span.endUs >= range.fromUs) overlapping.push(span);
-  }
+  const { startUs, endUs } = columns;
+  let overlapping: number[] = [];
+  for (let i = first; i < end; i++) if (endUs[i]! >= range.fromUs) overlapping.push(i);
   const total = overlapping.length;
   if (total > SPAN_RECORD_LIMIT) {
     overlapping = overlapping
-      .filter((span) => span.endUs - span.startUs >= resolutionUs)
-      .sort((a, b) => b.endUs - b.startUs - (a.endUs - a.startUs))
+      .filter((i) => endUs[i]! - startUs[i]! >= resolutionUs)
+      .sort((a, b) => endUs[b]! - startUs[b]! - (endUs[a]! - startUs[a]!))
       .slice(0, SPAN_RECORD_LIMIT)
-      .sort((a, b) => a.startUs - b.startUs || b.endUs - a.endUs);
+      .sort((a, b) => startUs[a]! - startUs[b]! || endUs[b]! - endUs[a]!);
   }
   const density = new Array<number>(widthPx).fill(0);
   for (let i = firstIndexPast(columns.startUs, range.fromUs, false); i < end; i++) {
     const column = Math.floor((columns.startUs[i]! - range.fromUs) / resolutionUs);
     if (column >= 0 && column < widthPx) density[column]!++;
   }
-  return { spans: overlapping, omitted: total - overlapping.length, density };
+  return { spans: overlapping.map((i) => columns.span(i)), omitted: total - overlapping.length, density };
 }
 
 /** Logs of the window one by one when few (read from the store), else counts per column and level. */

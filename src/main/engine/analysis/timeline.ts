@@ -4,11 +4,12 @@ import type { TimelineAnswer, TimelineFunction, TimelineQuery } from '../../../s
 import { ParallaxError } from '../../../shared/errors';
 import type { CallTables } from '../store/cpu-sample-cache';
 import type { Store } from '../store/store';
-import { CPU_GAP_CAP_INTERVALS } from './cpu-profile';
+import { CPU_GAP_CAP_INTERVALS, flameTreeForWindow } from './cpu-profile';
 import { frameKind } from './frame-kind';
 import { readSessionColumns, type SessionColumns } from './timeline-columns';
 import { keepSessionColumns, keptSessionColumns } from './timeline-digest';
-import { type StackColumns, slicesOfChunks, stackColumns } from './timeline-slices';
+import { type StridedSamples, digestStrideFor, keepStridedSamples, keptStridedSamples, windowChunks } from './timeline-sample-digest';
+import { type StackColumns, sampleStride, slicesOfChunks, stackColumns } from './timeline-slices';
 import { capturesOfWindow, eventBuckets, logsOfWindow, sessionExtent, spansOfWindow } from './timeline-tracks';
 
 /** Wider windows are refused: an answer's size follows its pixel width. */
@@ -29,6 +30,8 @@ interface SessionTables {
   /** The columns were read after the session ended: nothing more will come. */
   columnsFinal: boolean;
   extent: TimeRange | null;
+  /** An ended session's kept samples per digest stride (null: none kept). */
+  strided: Map<number, StridedSamples | null>;
 }
 
 /**
@@ -40,6 +43,8 @@ export class TimelineQueries {
   private readonly tables = new Map<string, SessionTables>();
   /** Recent answers about ended sessions: "show all" and returning to a window cost nothing twice. */
   private readonly answers = new Map<string, TimelineAnswer>();
+  /** Sessions whose sample digests were derived after a whole read (see keepStridedAfterWholeRead). */
+  private readonly stridedTried = new Set<string>();
 
   constructor(private readonly store: Store) {}
 
@@ -73,8 +78,12 @@ export class TimelineQueries {
 
     const db = this.store.db;
     const tables = this.tablesOf(sessionId);
-    const chunks = this.store.cpu.chunks(sessionId, range);
+    // A wide window of an ended session reads the chunks inside it from the sample digest.
+    const every = ended ? digestStrideFor(sampleStride(resolutionUs, intervalUs)) : null;
+    const strided = every === null ? null : this.stridedOf(session, tables, every);
+    const chunks = windowChunks(this.store.cpu.cache, sessionId, range, strided);
     const slices = slicesOfChunks(chunks, tables.stacks, { range, resolutionUs, intervalUs, hiddenFunctions: tables.hidden }, wanted);
+    if (every !== null && strided === null && !wanted) this.keepStridedAfterWholeRead(session, tables, range);
 
     const columns = this.columnsOf(session, tables);
     const extent = (ended ? tables.extent : null) ?? sessionExtent(db, sessionId);
@@ -116,6 +125,25 @@ export class TimelineQueries {
   }
 
   /**
+   * A session ended before sample digests were kept (an older store) gets them when a window
+   * covering all of it has just read every chunk anyway.
+   */
+  private keepStridedAfterWholeRead(session: SessionInfo, tables: SessionTables, range: TimeRange): void {
+    // Once per session and process: a store that cannot keep it (read-only, busy) is not asked again.
+    if (this.stridedTried.has(session.id)) return;
+    const chunks = this.store.cpu.cache.session(session.id).chunks;
+    if (chunks.some((chunk) => chunk.startUs < range.fromUs || chunk.endUs > range.toUs)) return;
+    this.stridedTried.add(session.id);
+    keepQuietly(() => keepStridedSamples(this.store.digests, this.store.cpu.cache, session));
+    tables.strided.clear();
+  }
+
+  private stridedOf(session: SessionInfo, tables: SessionTables, every: number): StridedSamples | null {
+    if (!tables.strided.has(every)) tables.strided.set(every, keptStridedSamples(this.store.digests, session, every));
+    return tables.strided.get(every) ?? null;
+  }
+
+  /**
    * Derives and keeps an ended session's digests now (after a recording or an import) rather than
    * at the first question: its timeline columns, stack columns and each chunk's CPU self time.
    */
@@ -123,6 +151,9 @@ export class TimelineQueries {
     if (session.status === 'recording') return;
     this.columnsOf(session, this.tablesOf(session.id));
     keepQuietly(() => this.store.cpu.cache.storeDigests(session.id, session.intervalUs * CPU_GAP_CAP_INTERVALS));
+    keepQuietly(() => keepStridedSamples(this.store.digests, this.store.cpu.cache, session));
+    // Answering the whole session's flame tree keeps it (see flameTreeForWindow).
+    keepQuietly(() => flameTreeForWindow(this.store, session.id, session.intervalUs));
     keepQuietly(() => this.store.traceEvents.keepCounts(session.id));
     keepQuietly(() => this.store.logs.keepCounts(session.id));
     // Reading an ended session's metric series keeps them (see MetricTable.series).
@@ -164,6 +195,7 @@ function derive(cpu: CallTables, previous: SessionTables | undefined): SessionTa
     columns: previous?.columns ?? null,
     columnsFinal: previous?.columnsFinal ?? false,
     extent: previous?.extent ?? null,
+    strided: previous?.strided ?? new Map(),
   };
 }
 
