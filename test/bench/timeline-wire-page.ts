@@ -1,12 +1,11 @@
 // Runs inside the bench page (bundled by timeline-wire.ts): asks the host for timeline answers over
 // its own socket and times the window's own decoding of each frame and its track layout.
-import { parseIncoming } from '../../src/renderer/api/wire-message';
+import { parseIncoming, parseIncomingBinary } from '../../src/renderer/api/wire-message';
 import { layoutTimeline } from '../../src/renderer/canvas/timeline-layout';
 import type { TimelineAnswer, TimelineQuery } from '../../src/shared/timeline';
 
 function decode(data: string | ArrayBuffer): TimelineAnswer {
-  if (typeof data !== 'string') throw new Error('binary frames are not decoded by this build');
-  const message = parseIncoming(data);
+  const message = typeof data === 'string' ? parseIncoming(data) : parseIncomingBinary(data);
   if (!message || message.kind !== 'result') throw new Error('the frame is not a result');
   return message.result as TimelineAnswer;
 }

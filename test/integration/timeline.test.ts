@@ -1,6 +1,7 @@
 // getTimeline on a real recording (the hot function's slices cover its time) and on a generated
 // session of a million samples (the answer stays sized by pixels).
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { encodeBinaryReply } from '../../src/shared/binary-frame';
 import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
@@ -51,6 +52,11 @@ describe('getTimeline', () => {
     expect(answer.logCount).toBeGreaterThan(5);
     expect(answer.logs!.some((l) => l.text.startsWith('tick'))).toBe(true);
     expect(answer.captures.some((c) => c.kind === 'cpu-profile' && c.threadId === 0)).toBe(true);
+
+    // Electron IPC carries the answer by structured clone (V8's serializer): its columns stay typed arrays.
+    const cloned = deserialize(serialize({ ok: true, result: answer })) as { result: typeof answer };
+    expect(cloned.result.slices[0]!.startUs).toBeInstanceOf(Float64Array);
+    expect(cloned.result).toEqual(answer);
 
     // A narrow window holds less, and a thread filter leaves other threads out.
     const mid = (range.fromUs + range.toUs) / 2;
