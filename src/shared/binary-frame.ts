@@ -69,13 +69,24 @@ function findArrays(value: unknown): { path: PathStep[]; array: FrameArray; kind
       found.push({ path: [...path], array: node as FrameArray, kind });
       return;
     }
-    const entries: [PathStep, unknown][] = Array.isArray(node) ? node.map((item: unknown, i) => [i, item]) : Object.entries(node);
-    for (const [step, item] of entries) {
-      if (typeof item !== 'object' || item === null) continue;
-      path.push(step);
-      visit(item);
-      path.pop();
+    // Arrays of numbers are passed over without allocating.
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item === 'object' && item !== null) step(i, item);
+      }
+      return;
     }
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      const item: unknown = (node as Record<string, unknown>)[key];
+      if (typeof item === 'object' && item !== null) step(key, item);
+    }
+  };
+  const step = (key: PathStep, item: object): void => {
+    path.push(key);
+    visit(item);
+    path.pop();
   };
   if (typeof value === 'object' && value !== null) visit(value);
   return found;
