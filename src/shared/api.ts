@@ -132,7 +132,8 @@ export interface ApiClient extends Api, SessionFiles {
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
 
-// Wire envelope used by the WebSocket host (IPC uses Electron's own invoke/send framing).
+// Wire envelope used by the WebSocket host (IPC uses Electron's own invoke/send framing). A result
+// holding typed arrays (getTimeline's) is sent as a binary frame instead (binary-frame.ts).
 export type WireRequest = { id: number; method: ApiMethod; params: unknown[] };
 export type WireResponse =
   | { id: number; result: unknown }

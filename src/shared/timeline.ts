@@ -1,5 +1,12 @@
 // The timeline's question and answer: every signal of a window, sized by pixels rather than by records.
+// Its bulky parts are typed-array columns: the web host sends them as one binary frame (binary-frame.ts)
+// and Electron IPC clones them, so the window reads them as they arrive instead of parsing JSON.
 import type { FrameKind, LogLevel, TimeRange, TraceEventKind } from './domain';
+
+/** Event kinds by the index TimelineEventBuckets.kind holds (also the engine's stored column order). */
+export const TIMELINE_EVENT_KINDS: readonly TraceEventKind[] = ['gc', 'mark', 'measure', 'console', 'http', 'fs', 'loop', 'other'];
+/** Log levels by the index TimelineLogBuckets.level holds, quietest first. */
+export const TIMELINE_LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 export interface TimelineQuery {
   /** The window to answer for; callers pad it beyond what they show so small pans need no fetch. */
@@ -28,26 +35,33 @@ export interface TimelineFunction {
  */
 export interface TimelineThreadSlices {
   threadId: number;
-  depth: number[];
-  startUs: number[];
-  endUs: number[];
-  functionId: number[];
+  depth: Int32Array;
+  /** Whole microseconds. */
+  startUs: Float64Array;
+  endUs: Float64Array;
+  functionId: Int32Array;
   /** How many exact slices each slice stands for. */
-  merged: number[];
+  merged: Int32Array;
   maxDepth: number;
   sampleCount: number;
   /** Every how many samples one was read: 1 reads all; wider windows step so each pixel still gets two. */
   sampleStride: number;
 }
 
-/** Trace events per (thread, kind, pixel column); count 1 is the event itself. */
-export interface TimelineEventBucket {
-  threadId: number;
-  kind: TraceEventKind;
-  name: string;
-  startUs: number;
-  endUs: number;
-  count: number;
+/**
+ * Trace events per (thread, kind, pixel column) as columns, in time order; count 1 is the event
+ * itself, a bucket of more is named after its first event.
+ */
+export interface TimelineEventBuckets {
+  threadId: Int32Array;
+  /** Index into TIMELINE_EVENT_KINDS. */
+  kind: Uint8Array;
+  /** Index into names. */
+  name: Int32Array;
+  startUs: Float64Array;
+  endUs: Float64Array;
+  count: Int32Array;
+  names: string[];
 }
 
 /** A span as the timeline draws it; nesting comes from parentSpanId. */
@@ -72,11 +86,13 @@ export interface TimelineLog {
   spanId: string | null;
 }
 
-/** Logs per pixel column and level, when the window holds too many to send one by one. */
-export interface TimelineLogBucket {
-  startUs: number;
-  level: LogLevel;
-  count: number;
+/** Logs per pixel column and level as columns, when the window holds too many to send one by one. */
+export interface TimelineLogBuckets {
+  /** The bucket's first log. */
+  startUs: Float64Array;
+  /** Index into TIMELINE_LOG_LEVELS. */
+  level: Uint8Array;
+  count: Int32Array;
 }
 
 export type TimelineCaptureKind = 'cpu-profile' | 'heap-sampling' | 'heap-snapshot';
@@ -102,14 +118,14 @@ export interface TimelineAnswer {
   functions: TimelineFunction[] | null;
   threads: { id: number; name: string }[];
   slices: TimelineThreadSlices[];
-  events: TimelineEventBucket[];
+  events: TimelineEventBuckets;
   spans: TimelineSpan[];
   /** Spans left out of `spans` (too many, or narrower than the resolution); spanDensity still counts them. */
   spansOmitted: number;
   /** Spans starting in each pixel column of the window (length widthPx). */
-  spanDensity: number[];
+  spanDensity: Int32Array;
   logs: TimelineLog[] | null;
-  logBuckets: TimelineLogBucket[] | null;
+  logBuckets: TimelineLogBuckets | null;
   logCount: number;
   captures: TimelineCapture[];
 }

@@ -1,7 +1,9 @@
 // getTimeline on a real recording (the hot function's slices cover its time) and on a generated
 // session of a million samples (the answer stays sized by pixels).
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { encodeBinaryReply } from '../../src/shared/binary-frame';
 import { cleanupsAfterEach, openTestEngine } from '../support/cleanups';
 import { writeSyntheticSession } from '../support/synthetic-timeline';
 
@@ -51,6 +53,11 @@ describe('getTimeline', () => {
     expect(answer.logs!.some((l) => l.text.startsWith('tick'))).toBe(true);
     expect(answer.captures.some((c) => c.kind === 'cpu-profile' && c.threadId === 0)).toBe(true);
 
+    // Electron IPC carries the answer by structured clone (V8's serializer): its columns stay typed arrays.
+    const cloned = deserialize(serialize({ ok: true, result: answer })) as { result: typeof answer };
+    expect(cloned.result.slices[0]!.startUs).toBeInstanceOf(Float64Array);
+    expect(cloned.result).toEqual(answer);
+
     // A narrow window holds less, and a thread filter leaves other threads out.
     const mid = (range.fromUs + range.toUs) / 2;
     const narrow = await engine.getTimeline(sessionId, { range: { fromUs: mid, toUs: mid + 100_000 }, widthPx: 800, threadIds: [7] });
@@ -70,9 +77,11 @@ describe('getTimeline', () => {
       expect(s.depth.length).toBeLessThanOrEqual(2 * widthPx * s.maxDepth + 2 * s.maxDepth);
     }
     // Events per (thread, kind, column), logs per (level, column): pixels, not records.
-    expect(whole.events.length).toBeLessThanOrEqual(2 * 2 * widthPx);
+    expect(whole.events.count.length).toBeLessThanOrEqual(2 * 2 * widthPx);
+    expect(whole.events.count.reduce((a, b) => a + b, 0)).toBe(100_000);
     expect(whole.logs).toBeNull();
-    expect(whole.logBuckets!.length).toBeLessThanOrEqual(6 * widthPx);
+    expect(whole.logBuckets!.count.length).toBeLessThanOrEqual(6 * widthPx);
+    expect(whole.logBuckets!.count.reduce((a, b) => a + b, 0)).toBe(30_000);
     expect(whole.logCount).toBe(30_000);
     expect(whole.spans.length + whole.spansOmitted).toBe(30_000);
     expect(whole.spans.length).toBeLessThanOrEqual(4000);
@@ -83,7 +92,8 @@ describe('getTimeline', () => {
     const againMs = performance.now() - began3;
     expect(again.slices).toEqual(whole.slices);
     expect(again.functions).toBeNull();
-    const bytes = JSON.stringify(whole).length;
+    // What the web host sends: one binary frame of the columns.
+    const bytes = encodeBinaryReply(1, whole)!.byteLength;
     expect(bytes).toBeLessThan(3_000_000);
 
     // Zoomed in: a hundredth of the session answers faster than the whole, and reads every sample.
@@ -95,7 +105,7 @@ describe('getTimeline', () => {
     expect(zoomed.logs).not.toBeNull();
     console.log(
       `getTimeline, 1M samples: whole ${wholeMs.toFixed(0)} ms (first ask, tables read), again ${againMs.toFixed(1)} ms, ${(bytes / 1024).toFixed(0)} KiB, ` +
-        `${whole.slices.map((s) => s.depth.length).join('+')} slices; 1% window ${zoomedMs.toFixed(0)} ms, ${(JSON.stringify(zoomed).length / 1024).toFixed(0)} KiB`,
+        `${whole.slices.map((s) => s.depth.length).join('+')} slices; 1% window ${zoomedMs.toFixed(0)} ms, ${(encodeBinaryReply(2, zoomed)!.byteLength / 1024).toFixed(0)} KiB`,
     );
   });
 

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { WireEvent, WireResponse } from '../../src/shared/api';
+import { decodeBinaryReply } from '../../src/shared/binary-frame';
+import type { TimelineAnswer } from '../../src/shared/timeline';
+import { writeSyntheticSession } from '../support/synthetic-timeline';
 import { messageOf } from '../../src/shared/errors';
 import { Engine } from '../../src/main/engine/engine';
 import { startWebHost, type WebHost } from '../../src/main/host';
@@ -44,8 +47,8 @@ class TestClient {
   closed = false;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)));
+    ws.on('message', (data, isBinary) => {
+      this.messages.push(isBinary ? binaryReply(data as Buffer) : JSON.parse(String(data)));
       this.wake();
     });
     ws.on('close', () => {
@@ -96,6 +99,12 @@ class TestClient {
     this.waiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+/** A binary frame as the window reads it, marked so tests can tell it from a JSON reply. */
+function binaryReply(data: Buffer): unknown {
+  const decoded = decodeBinaryReply(new Uint8Array(data).slice().buffer);
+  return decoded.ok ? { id: decoded.id, result: decoded.result, binaryFrame: data.byteLength } : { id: decoded.id, problem: decoded.problem };
 }
 
 /** Resolves with the HTTP status of a refused upgrade; rejects if the upgrade succeeds. */
@@ -324,6 +333,44 @@ describe('web host', () => {
     const closeCode = new Promise<number>((resolveClose) => client.ws.once('close', (code) => resolveClose(code)));
     client.send('x'.repeat(5 * 1024 * 1024));
     expect(await closeCode).toBe(1009);
+  });
+});
+
+describe('web host binary replies', () => {
+  it('sends a timeline answer as one binary frame of its columns and everything else as JSON text', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parallax-web-host-binary-'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html>');
+    const engine = Engine.open({ storePath: join(dir, 'store.sqlite') });
+    try {
+      const { startUs, endUs } = writeSyntheticSession(engine.store, 'tl', { samples: 20_000, threads: 2, traceEvents: 2000, spans: 300, logs: 3000 });
+      const host = await startWebHost(engine, { rendererDir: dir, port: 0 });
+      const client = await TestClient.connect(`ws://127.0.0.1:${Number(new URL(host.url).port)}/api?token=${host.token}`);
+      try {
+        const query = { range: { fromUs: startUs, toUs: endUs }, widthPx: 800, includeFunctions: true };
+        client.send({ id: 1, method: 'getTimeline', params: ['tl', query] });
+        const reply = await client.reply(1);
+        expect(reply).toMatchObject({ binaryFrame: expect.any(Number) });
+        const answer = (reply as { result: TimelineAnswer }).result;
+        expect(answer.slices[0]!.startUs).toBeInstanceOf(Float64Array);
+        expect(answer.events.count.length).toBeGreaterThan(0);
+        expect(answer).toEqual(await engine.getTimeline('tl', query));
+        // Requests stay JSON text frames, and replies without typed arrays stay JSON text.
+        client.ws.send(Buffer.from(JSON.stringify({ id: 2, method: 'getTimeline', params: ['tl', query] })), { binary: true });
+        expect(await client.reply(-1)).toMatchObject({ error: { code: 'bad-request', message: 'Requests must be sent as text frames of JSON.' } });
+        client.send({ id: 3, method: 'listSessions', params: [] });
+        const listed = await client.reply(3);
+        expect(listed).not.toHaveProperty('binaryFrame');
+        expect(listed).toMatchObject({ result: [{ id: 'tl' }] });
+        client.send({ id: 4, method: 'getTimeline', params: ['tl', { ...query, widthPx: 0 }] });
+        expect(await client.reply(4)).toMatchObject({ error: { code: 'bad-request' } });
+      } finally {
+        client.ws.close();
+        await host.close();
+      }
+    } finally {
+      await engine.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,15 +1,23 @@
-// The Api over WebSocket: WireRequest in, WireResponse out, every engine event pushed to every
-// connected socket. Callers authorise the upgrade before handing it here.
+// The Api over WebSocket: WireRequest in (text frames only), WireResponse out, every engine event pushed
+// to every connected socket. A result holding typed arrays (the timeline's columns) goes out as one
+// binary frame (shared/binary-frame.ts) instead of JSON. Callers authorise the upgrade before handing it here.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { WireEvent, WireResponse } from '../../shared/api';
+import type { ApiMethod, WireEvent, WireResponse } from '../../shared/api';
+import { encodeBinaryReply } from '../../shared/binary-frame';
 import { codeOf, messageOf } from '../../shared/errors';
 import { apiEventNames, dispatchApiCall, type ApiWithEvents } from '../api-dispatch';
 import { RequestQueue } from './request-queue';
 
 /** Largest request accepted; Api parameters are small (a bigger frame closes the socket, 1009). */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Methods whose results hold typed arrays, sent as binary frames. Only these are walked for arrays:
+ * every other reply goes out as JSON text as it always did, without the walk's cost.
+ */
+const COLUMNAR_METHODS: ReadonlySet<unknown> = new Set<ApiMethod>(['getTimeline']);
 
 /** Id used in replies to requests too malformed to carry one. */
 export const UNKNOWN_REQUEST_ID = -1;
@@ -72,11 +80,12 @@ export function createApiSocketServer(api: ApiWithEvents): ApiSocketServer {
   };
 }
 
-/** Turns one request into the text of its WireResponse; never throws. */
-async function answer(api: ApiWithEvents, request: { id: number; method: unknown; params: unknown }): Promise<string> {
+/** Turns one request into its reply: a binary frame for a columnar result, else WireResponse text; never throws. */
+async function answer(api: ApiWithEvents, request: { id: number; method: unknown; params: unknown }): Promise<string | Uint8Array> {
   try {
     const result = await dispatchApiCall(api, request.method, request.params);
-    return encode({ id: request.id, result: result === undefined ? null : result });
+    const binary = COLUMNAR_METHODS.has(request.method) ? encodeBinaryReply(request.id, result) : null;
+    return binary ?? encode({ id: request.id, result: result === undefined ? null : result });
   } catch (error) {
     return encode({ id: request.id, error: { message: messageOf(error), code: codeOf(error) } });
   }

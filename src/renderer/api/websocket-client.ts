@@ -1,8 +1,9 @@
-// ApiClient over the web host's WebSocket (/api?token=...): JSON requests, replies and pushed events.
+// ApiClient over the web host's WebSocket (/api?token=...): JSON requests, replies and pushed events;
+// replies carrying typed arrays come as binary frames, read as views on the frame's buffer.
 import { API_METHODS } from '../../shared/api';
 import type { Api, ApiClient, ApiEventName, ApiEvents, ApiMethod, SessionFiles, WireRequest } from '../../shared/api';
 import { ParallaxError, type ErrorCode } from '../../shared/errors';
-import { parseIncoming } from './wire-message';
+import { type IncomingMessage, type MalformedReply, parseIncoming, parseIncomingBinary } from './wire-message';
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'bad-request',
@@ -38,6 +39,8 @@ export function apiSocketUrl(loc: Pick<Location, 'protocol' | 'host' | 'search'>
  */
 export function createWebSocketClient(url: string, onLost: (reason: string) => void): Omit<ApiClient, keyof SessionFiles> {
   const socket = new WebSocket(url);
+  // Binary replies are read in place; a Blob would need an extra asynchronous read.
+  socket.binaryType = 'arraybuffer';
   const pending = new Map<number, Pending>();
   const listeners = new Map<ApiEventName, Set<Listener>>();
   let nextId = 1;
@@ -51,10 +54,21 @@ export function createWebSocketClient(url: string, onLost: (reason: string) => v
   opened.catch(() => undefined);
 
   socket.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (typeof event.data !== 'string') return;
-    const message = parseIncoming(event.data);
+    const message = readFrame(event.data);
     if (!message) {
       console.warn('Parallax: ignored a malformed message from the host');
+      return;
+    }
+    if (message.kind === 'malformed') {
+      const error = new ParallaxError('internal', `Parallax could not read the engine's answer: ${message.problem}`);
+      console.warn(error.message);
+      // Binary frames are only ever replies: one whose header cannot say which request it answers
+      // fails every waiting call rather than leave one waiting for ever.
+      const ids = message.id === null ? [...pending.keys()] : [message.id];
+      for (const id of ids) {
+        pending.get(id)?.reject(error);
+        pending.delete(id);
+      }
       return;
     }
     if (message.kind === 'event') {
@@ -67,6 +81,12 @@ export function createWebSocketClient(url: string, onLost: (reason: string) => v
     if (message.kind === 'result') call.resolve(message.result);
     else call.reject(new ParallaxError(toErrorCode(message.code), message.message));
   });
+
+  function readFrame(data: unknown): IncomingMessage | MalformedReply | null {
+    if (typeof data === 'string') return parseIncoming(data);
+    if (data instanceof ArrayBuffer) return parseIncomingBinary(data);
+    return null;
+  }
 
   let everOpened = false;
   socket.addEventListener('open', () => {

@@ -1,10 +1,25 @@
-// Narrows one text frame from the web host into a reply or a pushed event; anything else is null.
+// Narrows one frame from the web host into a reply or a pushed event: text frames are JSON, binary
+// frames are replies carrying typed arrays (shared/binary-frame.ts). Anything else is null or malformed.
 import type { ApiEventName } from '../../shared/api';
+import { decodeBinaryReply } from '../../shared/binary-frame';
 
 export type IncomingMessage =
   | { kind: 'result'; id: number; result: unknown }
   | { kind: 'error'; id: number; message: string; code: string }
   | { kind: 'event'; event: ApiEventName; payload: unknown };
+
+/** A binary frame that could not be read; id is the request it answers, when its header said. */
+export interface MalformedReply {
+  kind: 'malformed';
+  id: number | null;
+  problem: string;
+}
+
+/** A binary reply as a result, or what is wrong with it. */
+export function parseIncomingBinary(buffer: ArrayBuffer): IncomingMessage | MalformedReply {
+  const frame = decodeBinaryReply(buffer);
+  return frame.ok ? { kind: 'result', id: frame.id, result: frame.result } : { kind: 'malformed', id: frame.id, problem: frame.problem };
+}
 
 const EVENT_NAMES: readonly ApiEventName[] = ['recording', 'sessionsChanged'];
 

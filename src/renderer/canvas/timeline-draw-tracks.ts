@@ -1,6 +1,6 @@
 // Draws one track's content from what is loaded: CPU slices, trace events, spans (or their density), logs, captures.
 import type { LogLevel, TraceEventKind } from '../../shared/domain';
-import type { TimelineFunction } from '../../shared/timeline';
+import { TIMELINE_EVENT_KINDS, TIMELINE_LOG_LEVELS, type TimelineFunction } from '../../shared/timeline';
 import { fitText } from './fit-text';
 import { frameRgb } from './flame-colors';
 import type { TimelineScene, TimelineTheme } from './timeline-draw';
@@ -8,7 +8,7 @@ import { beginRegion, fillRegionRect, pixelColor, putRegion, rgbWord } from './p
 import { firstSliceEndingAfter, RULER_HEIGHT, rowTop, SLICE_ROW, SPAN_ROW, type Track } from './timeline-layout';
 import { type Plot, timeToX } from './timeline-scale';
 
-const LEVEL_ORDER: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const LEVEL_ORDER: readonly LogLevel[] = TIMELINE_LOG_LEVELS;
 /** Merged runs of short calls are drawn at this opacity over the background. */
 const MERGED_ALPHA = 0.6;
 
@@ -131,12 +131,15 @@ export function drawEvents(context: CanvasRenderingContext2D, scene: TimelineSce
   const { view, theme } = scene;
   const y = track.y + offset + 4;
   let drawn = 0;
-  for (const bucket of scene.answer.events) {
-    if (bucket.threadId !== track.threadId || bucket.endUs < view.fromUs || bucket.startUs > view.toUs) continue;
-    const x0 = timeToX(view, plot, bucket.startUs);
-    const x1 = Math.max(x0 + 2, timeToX(view, plot, bucket.endUs));
-    context.fillStyle = eventColor(theme, bucket.kind);
-    context.globalAlpha = bucket.count > 1 ? 0.9 : 0.75;
+  const events = scene.answer.events;
+  for (let i = 0; i < events.count.length; i++) {
+    const startUs = events.startUs[i]!;
+    const endUs = events.endUs[i]!;
+    if (events.threadId[i] !== track.threadId || endUs < view.fromUs || startUs > view.toUs) continue;
+    const x0 = timeToX(view, plot, startUs);
+    const x1 = Math.max(x0 + 2, timeToX(view, plot, endUs));
+    context.fillStyle = eventColor(theme, TIMELINE_EVENT_KINDS[events.kind[i]!] ?? 'other');
+    context.globalAlpha = events.count[i]! > 1 ? 0.9 : 0.75;
     context.fillRect(x0, y, x1 - x0, track.height - 9);
     drawn++;
   }
@@ -189,8 +192,10 @@ function drawDensity(context: CanvasRenderingContext2D, scene: TimelineScene, tr
   context.globalAlpha = 0.7;
   const first = Math.max(0, Math.floor((view.fromUs - answer.range.fromUs) / answer.resolutionUs));
   const last = Math.min(answer.spanDensity.length, Math.ceil((view.toUs - answer.range.fromUs) / answer.resolutionUs) + 1);
-  const max = Math.max(1, ...answer.spanDensity.slice(first, last));
-  answer.spanDensity.slice(first, last).forEach((n, offset) => {
+  const shown = answer.spanDensity.subarray(first, Math.max(first, last));
+  let max = 1;
+  for (const n of shown) if (n > max) max = n;
+  shown.forEach((n, offset) => {
     const column = first + offset;
     if (n === 0) return;
     const t = answer.range.fromUs + column * answer.resolutionUs;
@@ -222,15 +227,19 @@ export function drawLogs(context: CanvasRenderingContext2D, scene: TimelineScene
   }
   // Dense logs: one stacked bar per column, severe levels at the bottom; height grows with the log of the count.
   const columns = new Map<number, number[]>();
-  for (const bucket of answer.logBuckets ?? []) {
-    if (bucket.startUs < view.fromUs - answer.resolutionUs || bucket.startUs > view.toUs) continue;
-    const column = Math.floor((bucket.startUs - answer.range.fromUs) / answer.resolutionUs);
+  const buckets = answer.logBuckets;
+  for (let i = 0; buckets && i < buckets.count.length; i++) {
+    const startUs = buckets.startUs[i]!;
+    if (startUs < view.fromUs - answer.resolutionUs || startUs > view.toUs) continue;
+    const column = Math.floor((startUs - answer.range.fromUs) / answer.resolutionUs);
     let counts = columns.get(column);
     if (!counts) {
       counts = new Array<number>(LEVEL_ORDER.length).fill(0);
       columns.set(column, counts);
     }
-    counts[LEVEL_ORDER.indexOf(bucket.level)]! += bucket.count;
+    // Levels are indexes into TIMELINE_LOG_LEVELS, which LEVEL_ORDER is.
+    const level = buckets.level[i]!;
+    if (level < counts.length) counts[level]! += buckets.count[i]!;
   }
   let max = 1;
   for (const counts of columns.values()) max = Math.max(max, counts.reduce((a, b) => a + b, 0));

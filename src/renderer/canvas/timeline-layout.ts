@@ -54,11 +54,20 @@ export interface TrackState {
 }
 
 export function indexSlices(slices: TimelineThreadSlices): SliceIndex {
-  const buckets: number[][] = Array.from({ length: slices.maxDepth }, () => []);
-  for (let i = 0; i < slices.depth.length; i++) buckets[slices.depth[i]!]!.push(i);
-  // The engine writes each depth's slices in time order: check that in one pass rather than sorting.
-  const inOrder = (list: number[]): boolean => list.every((i, k) => k === 0 || slices.startUs[list[k - 1]!]! <= slices.startUs[i]!);
-  const byDepth = buckets.map((list) => Int32Array.from(inOrder(list) ? list : list.sort((a, b) => slices.startUs[a]! - slices.startUs[b]!)));
+  const { depth, startUs } = slices;
+  // Counting sort by depth into one buffer: each depth's indexes are a view on it, in the order sent.
+  const starts = new Int32Array(slices.maxDepth + 1);
+  for (let i = 0; i < depth.length; i++) starts[depth[i]! + 1]!++;
+  for (let d = 1; d < starts.length; d++) starts[d]! += starts[d - 1]!;
+  const all = new Int32Array(depth.length);
+  const next = starts.slice(0, slices.maxDepth);
+  for (let i = 0; i < depth.length; i++) all[next[depth[i]!]!++] = i;
+  const byDepth = Array.from({ length: slices.maxDepth }, (_, d) => {
+    const list = all.subarray(starts[d]!, starts[d + 1]!);
+    // The engine writes each depth's slices in time order: check that in one pass rather than sorting.
+    for (let k = 1; k < list.length; k++) if (startUs[list[k - 1]!]! > startUs[list[k]!]!) return list.sort((a, b) => startUs[a]! - startUs[b]!);
+    return list;
+  });
   return { slices, byDepth };
 }
 
@@ -71,7 +80,7 @@ export function layoutTimeline(answer: TimelineAnswer, state: TrackState, thread
   };
   const slices = new Map(answer.slices.map((one) => [one.threadId, indexSlices(one)]));
   const threadIds = new Set<number>([...answer.threads.map((t) => t.id), ...slices.keys()]);
-  const eventThreads = new Set(answer.events.map((e) => e.threadId));
+  const eventThreads = new Set(answer.events.threadId);
   for (const threadId of [...threadIds].sort((a, b) => a - b)) {
     const name = threadNames.get(threadId) ?? answer.threads.find((t) => t.id === threadId)?.name ?? `thread ${threadId}`;
     const one = slices.get(threadId);

@@ -21,7 +21,7 @@ function run(times: number[], ids: number[], resolutionUs = 1, intervalUs = 1000
 }
 
 function rows(s: TimelineThreadSlices): string[] {
-  return s.depth
+  return [...s.depth]
     .map((d, i) => `${d}:${s.functionId[i]}@${s.startUs[i]}-${s.endUs[i]}${s.merged[i]! > 1 ? `x${s.merged[i]}` : ''}`)
     .sort();
 }
@@ -48,7 +48,7 @@ describe('flame-chart slices', () => {
     const ids = times.map((_, i) => (i % 2 === 0 ? 2 : 3));
     const s = run(times, ids, 1999, 1000);
     expect(s.sampleStride).toBe(1);
-    const depth1 = s.depth.map((d, i) => [d, i] as const).filter(([d]) => d === 1);
+    const depth1 = [...s.depth].map((d, i) => [d, i] as const).filter(([d]) => d === 1);
     expect(depth1).toHaveLength(1);
     const i = depth1[0]![1];
     expect(s.merged[i]).toBe(40);

@@ -40,7 +40,17 @@ describe('slice pixels', () => {
   });
 
   it('orders each depth by start time whether or not the answer did', () => {
-    const slices = { threadId: 1, depth: [0, 1, 0, 1, 0], startUs: [30, 5, 10, 40, 20], endUs: [40, 10, 20, 50, 30], functionId: [0, 0, 0, 0, 0], merged: [1, 1, 1, 1, 1], maxDepth: 2, sampleCount: 5, sampleStride: 1 };
+    const slices = {
+      threadId: 1,
+      depth: Int32Array.from([0, 1, 0, 1, 0]),
+      startUs: Float64Array.from([30, 5, 10, 40, 20]),
+      endUs: Float64Array.from([40, 10, 20, 50, 30]),
+      functionId: new Int32Array(5),
+      merged: Int32Array.from([1, 1, 1, 1, 1]),
+      maxDepth: 2,
+      sampleCount: 5,
+      sampleStride: 1,
+    };
     const index = indexSlices(slices);
     expect([...index.byDepth[0]!]).toEqual([2, 4, 0]);
     expect([...index.byDepth[1]!]).toEqual([1, 3]);

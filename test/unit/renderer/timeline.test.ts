@@ -6,7 +6,7 @@ import { matchingFunctions } from '../../../src/renderer/canvas/timeline-search'
 import { layoutSpanRows } from '../../../src/renderer/canvas/timeline-span-rows';
 import { keyAction, wheelAction } from '../../../src/renderer/views/timeline/timeline-keys';
 import { hoverCard, hoverTarget } from '../../../src/renderer/views/timeline/timeline-hover';
-import type { TimelineAnswer, TimelineSpan } from '../../../src/shared/timeline';
+import type { TimelineAnswer, TimelineEventBuckets, TimelineSpan, TimelineThreadSlices } from '../../../src/shared/timeline';
 
 const plot = { leftPx: 100, widthPx: 1000 };
 const view = { fromUs: 0, toUs: 1_000_000 };
@@ -20,15 +20,42 @@ function answer(partial: Partial<TimelineAnswer> = {}): TimelineAnswer {
     functions: null,
     threads: [{ id: 0, name: 'main' }],
     slices: [],
-    events: [],
+    events: eventColumns([]),
     spans: [],
     spansOmitted: 0,
-    spanDensity: [],
+    spanDensity: new Int32Array(0),
     logs: [],
     logBuckets: null,
     logCount: 0,
     captures: [],
     ...partial,
+  };
+}
+
+/** Event buckets as the columns an answer carries; kind 0 is gc. */
+function eventColumns(buckets: { threadId: number; kind: number; name: string; startUs: number; endUs: number; count: number }[]): TimelineEventBuckets {
+  const names = [...new Set(buckets.map((b) => b.name))];
+  return {
+    threadId: Int32Array.from(buckets, (b) => b.threadId),
+    kind: Uint8Array.from(buckets, (b) => b.kind),
+    name: Int32Array.from(buckets, (b) => names.indexOf(b.name)),
+    startUs: Float64Array.from(buckets, (b) => b.startUs),
+    endUs: Float64Array.from(buckets, (b) => b.endUs),
+    count: Int32Array.from(buckets, (b) => b.count),
+    names,
+  };
+}
+
+function sliceColumns(s: { threadId: number; depth: number[]; startUs: number[]; endUs: number[]; functionId: number[]; merged: number[]; maxDepth: number }): TimelineThreadSlices {
+  return {
+    ...s,
+    depth: Int32Array.from(s.depth),
+    startUs: Float64Array.from(s.startUs),
+    endUs: Float64Array.from(s.endUs),
+    functionId: Int32Array.from(s.functionId),
+    merged: Int32Array.from(s.merged),
+    sampleCount: 900,
+    sampleStride: 1,
   };
 }
 
@@ -103,7 +130,7 @@ describe('the view window', () => {
 });
 
 describe('track layout and hit-testing', () => {
-  const slices = {
+  const plain = {
     threadId: 0,
     depth: [0, 1, 1, 0],
     startUs: [0, 0, 300_000, 600_000],
@@ -111,15 +138,14 @@ describe('track layout and hit-testing', () => {
     functionId: [0, 1, 1, 0],
     merged: [1, 1, 3, 1],
     maxDepth: 2,
-    sampleCount: 900,
-    sampleStride: 1,
   };
+  const slices = sliceColumns(plain);
 
   it('stacks a CPU track per thread, events under their thread, then spans, logs and captures', () => {
     const a = answer({
       threads: [{ id: 0, name: 'main' }, { id: 3, name: 'worker' }],
       slices: [slices],
-      events: [{ threadId: 0, kind: 'gc', name: 'MinorGC', startUs: 10, endUs: 20, count: 1 }],
+      events: eventColumns([{ threadId: 0, kind: 0, name: 'MinorGC', startUs: 10, endUs: 20, count: 1 }]),
       spans: [span('a', 't1', null, 0, 10)],
       captures: [{ kind: 'heap-snapshot', threadId: 0, startUs: 5, endUs: 6, snapshotId: 1, label: 'Heap snapshot #1' }],
     });
@@ -131,7 +157,7 @@ describe('track layout and hit-testing', () => {
   });
 
   it('limits a deep CPU track until it is expanded, and folds it', () => {
-    const deep = { ...slices, depth: [...slices.depth, 30], startUs: [...slices.startUs, 0], endUs: [...slices.endUs, 1], functionId: [...slices.functionId, 0], merged: [...slices.merged, 1], maxDepth: 31 };
+    const deep = sliceColumns({ ...plain, depth: [...plain.depth, 30], startUs: [...plain.startUs, 0], endUs: [...plain.endUs, 1], functionId: [...plain.functionId, 0], merged: [...plain.merged, 1], maxDepth: 31 });
     const limited = layoutTimeline(answer({ slices: [deep] }), { collapsed: new Set(), expanded: new Set() }, new Map());
     expect(limited.tracks[0]!.rows).toBe(DEFAULT_DEPTH_LIMIT);
     expect(limited.tracks[0]!.note).toMatch(/\+23 rows/);
@@ -163,6 +189,31 @@ describe('track layout and hit-testing', () => {
     expect(card.title).toBe('work');
     expect(card.rows.map(([label]) => label)).toEqual(['Start', 'End', 'Duration', 'Kind', 'Merged']);
     expect(card.source).toBe('file:///a.js:9');
+  });
+
+  it('finds the event bucket and the log bucket under a point, from their columns', () => {
+    const a = answer({
+      events: eventColumns([
+        { threadId: 0, kind: 0, name: 'MinorGC', startUs: 100_000, endUs: 110_000, count: 1 },
+        { threadId: 0, kind: 1, name: 'ready', startUs: 500_000, endUs: 500_000, count: 3 },
+        { threadId: 3, kind: 0, name: 'MajorGC', startUs: 500_000, endUs: 520_000, count: 1 },
+      ]),
+      logs: null,
+      logBuckets: { startUs: Float64Array.from([200_000, 700_000]), level: Uint8Array.from([2, 4]), count: Int32Array.from([5, 1200]) },
+      logCount: 1205,
+    });
+    const layout = layoutTimeline(a, { collapsed: new Set(), expanded: new Set() }, new Map());
+    const events = layout.tracks.find((t) => t.key === 'events:0')!;
+    const target = hoverTarget(a, layout, events, events.y + 5, 500_500, 1000);
+    expect(target).toMatchObject({ kind: 'event', index: 1, range: { fromUs: 500_000, toUs: 500_000 } });
+    const card = hoverCard(a, [], target!, 0);
+    expect(card.title).toBe('ready and others');
+    expect(card.rows).toContainEqual(['Kind', 'mark']);
+    expect(card.rows).toContainEqual(['Events', '3 in this pixel']);
+    const logs = layout.tracks.find((t) => t.kind === 'logs')!;
+    const bucket = hoverTarget(a, layout, logs, logs.y + 5, 700_200, 0);
+    expect(bucket).toMatchObject({ kind: 'logBucket', index: 1 });
+    expect(hoverCard(a, [], bucket!, 0).title).toBe('1,200 error logs');
   });
 
   it('keeps the ruler and header sizes the drawing and the hit-tests share', () => {

@@ -1,11 +1,12 @@
 // A session's trace events, logs and spans as time-sorted columns, read once so that every pan and
 // zoom of the timeline walks memory instead of asking SQLite to group a million rows again.
 import type { LogLevel, TraceEventKind } from '../../../shared/domain';
-import type { TimelineSpan } from '../../../shared/timeline';
+import { TIMELINE_EVENT_KINDS, TIMELINE_LOG_LEVELS, type TimelineSpan } from '../../../shared/timeline';
 import type { Db } from '../store/database';
 
-export const EVENT_KINDS: readonly TraceEventKind[] = ['gc', 'mark', 'measure', 'console', 'http', 'fs', 'loop', 'other'];
-export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+/** The answer's kind and level indexes are these columns' own: kept digests store them, so the order is fixed. */
+export const EVENT_KINDS: readonly TraceEventKind[] = TIMELINE_EVENT_KINDS;
+export const LOG_LEVELS: readonly LogLevel[] = TIMELINE_LOG_LEVELS;
 
 export interface EventColumns {
   threadId: Int32Array;

@@ -52,7 +52,14 @@ export function sampleStride(resolutionUs: number, intervalUs: number): number {
  * one, so a run of samples on one stack costs one comparison each.
  */
 export class ThreadSliceBuilder {
-  private readonly out: TimelineThreadSlices;
+  // Grown as plain arrays, handed out as typed columns by finish().
+  private readonly depth: number[] = [];
+  private readonly startUs: number[] = [];
+  private readonly endUs: number[] = [];
+  private readonly functionId: number[] = [];
+  private readonly merged: number[] = [];
+  private maxDepth = 0;
+  private sampleCount = 0;
   private path = new Int32Array(64);
   private openStartUs = new Float64Array(64);
   private openLength = 0;
@@ -68,19 +75,18 @@ export class ThreadSliceBuilder {
   private readonly stride: number;
 
   constructor(
-    threadId: number,
+    private readonly threadId: number,
     private readonly stacks: StackColumns,
     private readonly options: SliceOptions,
   ) {
     this.stride = sampleStride(options.resolutionUs, options.intervalUs);
-    this.out = { threadId, depth: [], startUs: [], endUs: [], functionId: [], merged: [], maxDepth: 0, sampleCount: 0, sampleStride: this.stride };
   }
 
   /** Takes the next sample read (every stride-th one taken), standing for `count` samples. */
   add(timeUs: number, stackId: number, count = 1): void {
     const { stacks } = this;
     const stack = stackId > 0 && stackId < stacks.parent.length && stacks.parent[stackId]! >= 0 ? stackId : ROOT_STACK_ID;
-    this.out.sampleCount += count;
+    this.sampleCount += count;
     const capUs = this.options.intervalUs * 10 * this.stride;
     if (timeUs - this.previousUs > capUs) {
       // A gap (paused target, rotation hand-off): the previous stack ends one cap after its sample.
@@ -99,7 +105,17 @@ export class ThreadSliceBuilder {
   finish(): TimelineThreadSlices {
     if (this.previousUs > -Infinity) this.closeTo(0, Math.min(this.previousUs + this.options.intervalUs * this.stride, this.options.range.toUs));
     for (let d = 0; d < this.pendingCount.length; d++) this.flush(d);
-    return this.out;
+    return {
+      threadId: this.threadId,
+      depth: Int32Array.from(this.depth),
+      startUs: Float64Array.from(this.startUs),
+      endUs: Float64Array.from(this.endUs),
+      functionId: Int32Array.from(this.functionId),
+      merged: Int32Array.from(this.merged),
+      maxDepth: this.maxDepth,
+      sampleCount: this.sampleCount,
+      sampleStride: this.stride,
+    };
   }
 
   private commonAncestor(a: number, b: number): number {
@@ -184,14 +200,13 @@ export class ThreadSliceBuilder {
   }
 
   private push(depth: number, startUs: number, endUs: number, fn: number, merged: number): void {
-    const out = this.out;
-    out.depth.push(depth);
-    // Whole microseconds: finer than any pixel, and half the bytes of a fractional epoch time.
-    out.startUs.push(Math.round(startUs));
-    out.endUs.push(Math.max(Math.round(endUs), Math.round(startUs) + 1));
-    out.functionId.push(fn);
-    out.merged.push(merged);
-    if (depth + 1 > out.maxDepth) out.maxDepth = depth + 1;
+    this.depth.push(depth);
+    // Whole microseconds: finer than any pixel.
+    this.startUs.push(Math.round(startUs));
+    this.endUs.push(Math.max(Math.round(endUs), Math.round(startUs) + 1));
+    this.functionId.push(fn);
+    this.merged.push(merged);
+    if (depth + 1 > this.maxDepth) this.maxDepth = depth + 1;
   }
 }
 

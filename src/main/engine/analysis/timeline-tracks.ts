@@ -1,8 +1,8 @@
 // The timeline's non-CPU tracks for a window: trace events, spans and logs sized by pixel columns, and captures.
 import type { LogLevel, TimeRange } from '../../../shared/domain';
-import type { TimelineCapture, TimelineEventBucket, TimelineLog, TimelineLogBucket, TimelineSpan } from '../../../shared/timeline';
+import type { TimelineCapture, TimelineEventBuckets, TimelineLog, TimelineLogBuckets, TimelineSpan } from '../../../shared/timeline';
 import type { Db } from '../store/database';
-import { EVENT_KINDS, type EventColumns, firstIndexPast, LOG_LEVELS, type LogColumns, type SpanColumns } from './timeline-columns';
+import { EVENT_KINDS, type EventColumns, firstIndexPast, type LogColumns, type SpanColumns } from './timeline-columns';
 
 /** A window cut into pixel columns of resolutionUs each. */
 export interface ColumnWindow {
@@ -18,39 +18,65 @@ export const SPAN_RECORD_LIMIT = 4000;
 const LOG_TEXT_CHARS = 160;
 
 /** Trace events per thread, kind and pixel column; an event alone in its column keeps its own times. */
-export function eventBuckets(events: EventColumns, window: ColumnWindow, threadIds: ReadonlySet<number> | null): TimelineEventBucket[] {
+export function eventBuckets(events: EventColumns, window: ColumnWindow, threadIds: ReadonlySet<number> | null): TimelineEventBuckets {
   const { range, resolutionUs } = window;
   const first = firstIndexPast(events.startUs, range.fromUs - events.longestUs, false);
   const end = firstIndexPast(events.startUs, range.toUs, true);
-  const buckets: TimelineEventBucket[] = [];
+  const threadId: number[] = [];
+  const kind: number[] = [];
+  const name: number[] = [];
+  const startUs: number[] = [];
+  const endUs: number[] = [];
+  const count: number[] = [];
+  const names: string[] = [];
+  // The session's name index -> the answer's, so the answer carries only the names it uses.
+  const nameIndex = new Map<number, number>();
   // Events come in time order, so each (thread, kind) has one bucket open: the newest.
-  const open = new Map<number, { bucket: TimelineEventBucket; column: number }>();
+  const open = new Map<number, { bucket: number; column: number }>();
   for (let i = first; i < end; i++) {
-    const endUs = events.endUs[i]!;
-    if (endUs < range.fromUs) continue;
-    const threadId = events.threadId[i]!;
-    if (threadIds && !threadIds.has(threadId)) continue;
-    const startUs = events.startUs[i]!;
-    const column = Math.floor((startUs - range.fromUs) / resolutionUs);
-    const key = threadId * EVENT_KINDS.length + events.kind[i]!;
+    const eventEndUs = events.endUs[i]!;
+    if (eventEndUs < range.fromUs) continue;
+    const thread = events.threadId[i]!;
+    if (threadIds && !threadIds.has(thread)) continue;
+    const eventStartUs = events.startUs[i]!;
+    const column = Math.floor((eventStartUs - range.fromUs) / resolutionUs);
+    const key = thread * EVENT_KINDS.length + events.kind[i]!;
     const current = open.get(key);
     if (current && current.column === column) {
-      current.bucket.count++;
-      if (endUs > current.bucket.endUs) current.bucket.endUs = endUs;
+      count[current.bucket]!++;
+      if (eventEndUs > endUs[current.bucket]!) endUs[current.bucket] = eventEndUs;
       continue;
     }
-    const bucket = { threadId, kind: EVENT_KINDS[events.kind[i]!]!, name: events.names[events.name[i]!]!, startUs, endUs, count: 1 };
-    buckets.push(bucket);
-    open.set(key, { bucket, column });
+    let index = nameIndex.get(events.name[i]!);
+    if (index === undefined) {
+      index = names.length;
+      names.push(events.names[events.name[i]!]!);
+      nameIndex.set(events.name[i]!, index);
+    }
+    open.set(key, { bucket: count.length, column });
+    threadId.push(thread);
+    kind.push(events.kind[i]!);
+    name.push(index);
+    startUs.push(eventStartUs);
+    endUs.push(eventEndUs);
+    count.push(1);
   }
-  return buckets;
+  return {
+    threadId: Int32Array.from(threadId),
+    kind: Uint8Array.from(kind),
+    name: Int32Array.from(name),
+    startUs: Float64Array.from(startUs),
+    endUs: Float64Array.from(endUs),
+    count: Int32Array.from(count),
+    names,
+  };
 }
 
 /**
  * Spans overlapping the window: all of them when few, else the widest ones at least a column
  * wide (up to the limit). Density counts every span's start per column either way.
  */
-export function spansOfWindow(columns: SpanColumns, window: ColumnWindow): { spans: TimelineSpan[]; omitted: number; density: number[] } {
+export function spansOfWindow(columns: SpanColumns, window: ColumnWindow): { spans: TimelineSpan[]; omitted: number; density: Int32Array } {
   const { range, resolutionUs, widthPx } = window;
   const first = firstIndexPast(columns.startUs, range.fromUs - columns.longestUs, false);
   const end = firstIndexPast(columns.startUs, range.toUs, true);
@@ -65,7 +91,7 @@ export function spansOfWindow(columns: SpanColumns, window: ColumnWindow): { spa
       .slice(0, SPAN_RECORD_LIMIT)
       .sort((a, b) => startUs[a]! - startUs[b]! || endUs[b]! - endUs[a]!);
   }
-  const density = new Array<number>(widthPx).fill(0);
+  const density = new Int32Array(widthPx);
   for (let i = firstIndexPast(columns.startUs, range.fromUs, false); i < end; i++) {
     const column = Math.floor((columns.startUs[i]! - range.fromUs) / resolutionUs);
     if (column >= 0 && column < widthPx) density[column]!++;
@@ -79,7 +105,7 @@ export function logsOfWindow(
   sessionId: string,
   columns: LogColumns,
   window: ColumnWindow,
-): { logs: TimelineLog[] | null; buckets: TimelineLogBucket[] | null; count: number } {
+): { logs: TimelineLog[] | null; buckets: TimelineLogBuckets | null; count: number } {
   const { range, resolutionUs } = window;
   const first = firstIndexPast(columns.timeUs, range.fromUs, false);
   const end = firstIndexPast(columns.timeUs, range.toUs, true);
@@ -95,21 +121,26 @@ export function logsOfWindow(
     const logs = rows.map(([id, timeUs, level, threadId, text, spanId]) => ({ id, timeUs, level, threadId, text: firstLine(text), spanId }));
     return { logs, buckets: null, count: logs.length };
   }
-  const buckets: TimelineLogBucket[] = [];
-  const open = new Map<number, { bucket: TimelineLogBucket; column: number }>();
+  const startUs: number[] = [];
+  const levels: number[] = [];
+  const counts: number[] = [];
+  // Per level, the open bucket (index) and its column.
+  const open = new Map<number, { bucket: number; column: number }>();
   for (let i = first; i < end; i++) {
     const timeUs = columns.timeUs[i]!;
     const level = columns.level[i]!;
     const column = Math.floor((timeUs - range.fromUs) / resolutionUs);
     const current = open.get(level);
     if (current && current.column === column) {
-      current.bucket.count++;
+      counts[current.bucket]!++;
       continue;
     }
-    const bucket = { startUs: timeUs, level: LOG_LEVELS[level]!, count: 1 };
-    buckets.push(bucket);
-    open.set(level, { bucket, column });
+    open.set(level, { bucket: counts.length, column });
+    startUs.push(timeUs);
+    levels.push(level);
+    counts.push(1);
   }
+  const buckets = { startUs: Float64Array.from(startUs), level: Uint8Array.from(levels), count: Int32Array.from(counts) };
   return { logs: null, buckets, count };
 }
 

@@ -1,6 +1,6 @@
 // What lies under the pointer on the timeline, as a tooltip describes it and a click selects it.
 import type { TimeRange } from '../../../shared/domain';
-import type { TimelineAnswer, TimelineFunction } from '../../../shared/timeline';
+import { TIMELINE_EVENT_KINDS, TIMELINE_LOG_LEVELS, type TimelineAnswer, type TimelineFunction } from '../../../shared/timeline';
 import { FRAME_KIND_LABEL } from '../../canvas/flame-colors';
 import { sliceAt, spanAt, type TimelineLayout, type Track } from '../../canvas/timeline-layout';
 import { formatClock, formatDurationMs } from '../../format/units';
@@ -34,37 +34,44 @@ export function hoverTarget(answer: TimelineAnswer, layout: TimelineLayout, trac
     return span ? { kind: 'span', spanId: span.spanId, index: i, range: { fromUs: span.startUs, toUs: span.endUs } } : null;
   }
   const near = (fromUs: number, toUs: number): boolean => fromUs - slopUs <= timeUs && toUs + slopUs >= timeUs;
-  const closest = <T>(items: readonly T[], range: (item: T) => TimeRange): number => {
+  /** Index of the item nearest timeUs among `count`, each from fromUs(i) to toUs(i); NaN leaves one out. */
+  const closest = (count: number, fromUs: (i: number) => number, toUs: (i: number) => number): number => {
     let best = -1;
     let bestGap = Infinity;
-    items.forEach((item, i) => {
-      const r = range(item);
-      if (!near(r.fromUs, r.toUs)) return;
-      const gap = timeUs < r.fromUs ? r.fromUs - timeUs : timeUs > r.toUs ? timeUs - r.toUs : 0;
+    for (let i = 0; i < count; i++) {
+      const from = fromUs(i);
+      const to = toUs(i);
+      if (!near(from, to)) continue;
+      const gap = timeUs < from ? from - timeUs : timeUs > to ? timeUs - to : 0;
       if (gap < bestGap) {
         bestGap = gap;
         best = i;
       }
-    });
+    }
     return best;
   };
   if (track.kind === 'events') {
     const events = answer.events;
-    const i = closest(events, (e) => (e.threadId === track.threadId ? { fromUs: e.startUs, toUs: e.endUs } : { fromUs: Infinity, toUs: -Infinity }));
-    return i < 0 ? null : { kind: 'event', index: i, range: { fromUs: events[i]!.startUs, toUs: events[i]!.endUs } };
+    const i = closest(
+      events.count.length,
+      (k) => (events.threadId[k] === track.threadId ? events.startUs[k]! : NaN),
+      (k) => events.endUs[k]!,
+    );
+    return i < 0 ? null : { kind: 'event', index: i, range: { fromUs: events.startUs[i]!, toUs: events.endUs[i]! } };
   }
   if (track.kind === 'logs') {
     if (answer.logs) {
       const logs = answer.logs;
-      const i = closest(logs, (l) => ({ fromUs: l.timeUs, toUs: l.timeUs }));
+      const i = closest(logs.length, (k) => logs[k]!.timeUs, (k) => logs[k]!.timeUs);
       return i < 0 ? null : { kind: 'log', index: i, range: { fromUs: logs[i]!.timeUs, toUs: logs[i]!.timeUs } };
     }
-    const buckets = answer.logBuckets ?? [];
-    const i = closest(buckets, (b) => ({ fromUs: b.startUs, toUs: b.startUs + answer.resolutionUs }));
-    return i < 0 ? null : { kind: 'logBucket', index: i, range: { fromUs: buckets[i]!.startUs, toUs: buckets[i]!.startUs + answer.resolutionUs } };
+    const buckets = answer.logBuckets;
+    if (!buckets) return null;
+    const i = closest(buckets.count.length, (k) => buckets.startUs[k]!, (k) => buckets.startUs[k]! + answer.resolutionUs);
+    return i < 0 ? null : { kind: 'logBucket', index: i, range: { fromUs: buckets.startUs[i]!, toUs: buckets.startUs[i]! + answer.resolutionUs } };
   }
   const captures = answer.captures;
-  const i = closest(captures, (c) => ({ fromUs: c.startUs, toUs: c.endUs }));
+  const i = closest(captures.length, (k) => captures[k]!.startUs, (k) => captures[k]!.endUs);
   return i < 0 ? null : { kind: 'capture', index: i, range: { fromUs: captures[i]!.startUs, toUs: captures[i]!.endUs } };
 }
 
@@ -95,18 +102,21 @@ export function hoverCard(answer: TimelineAnswer, functions: readonly TimelineFu
       return { title: span.name, rows: [...times, ['Status', status], ['Trace', span.traceId.slice(0, 16)]], source: null };
     }
     case 'event': {
-      const event = answer.events[target.index]!;
-      const rows: [string, string][] = [...times, ['Kind', event.kind]];
-      if (event.count > 1) rows.push(['Events', `${event.count} in this pixel`]);
-      return { title: event.count > 1 ? `${event.name} and others` : event.name, rows, source: null };
+      const events = answer.events;
+      const count = events.count[target.index]!;
+      const name = events.names[events.name[target.index]!] ?? '(unnamed)';
+      const rows: [string, string][] = [...times, ['Kind', TIMELINE_EVENT_KINDS[events.kind[target.index]!] ?? 'other']];
+      if (count > 1) rows.push(['Events', `${count} in this pixel`]);
+      return { title: count > 1 ? `${name} and others` : name, rows, source: null };
     }
     case 'log': {
       const log = answer.logs![target.index]!;
       return { title: log.text || '(empty line)', rows: [...times, ['Level', log.level]], source: null };
     }
     case 'logBucket': {
-      const bucket = answer.logBuckets![target.index]!;
-      return { title: `${bucket.count.toLocaleString('en-US')} ${bucket.level} logs`, rows: times, source: null };
+      const buckets = answer.logBuckets!;
+      const level = TIMELINE_LOG_LEVELS[buckets.level[target.index]!] ?? 'info';
+      return { title: `${buckets.count[target.index]!.toLocaleString('en-US')} ${level} logs`, rows: times, source: null };
     }
     case 'capture': {
       const capture = answer.captures[target.index]!;
