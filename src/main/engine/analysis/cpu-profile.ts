@@ -213,13 +213,14 @@ export function cpuSummariesForWindow(
   limit: number,
   window: SampleWindow,
   threadIds: readonly number[],
-  tables: CallTables = callTables(store, sessionId),
+  tables?: CallTables,
 ): { overall: CpuWindowSummary; threads: Map<number, CpuWindowSummary> } {
-  // All of an ended session: the kept summaries, else derived and kept.
+  // All of an ended session: the kept summaries, else derived and kept. The call tables are read
+  // only when deriving: a kept summary needs none of the session's chunks or stacks.
   const whole = window.range === undefined && window.threadId === undefined;
   const kept = whole ? keptWholeSummary(store, sessionId, limit, threadIds) : null;
   if (kept) return kept;
-  const summaries = summariesOfWindow(store, sessionId, intervalUs, limit, window, threadIds, tables);
+  const summaries = summariesOfWindow(store, sessionId, intervalUs, limit, window, threadIds, tables ?? callTables(store, sessionId));
   if (whole) keepWholeSummary(store, sessionId, limit, threadIds, summaries);
   return summaries;
 }
