@@ -5,6 +5,7 @@ import type { MetricSeries, TimeRange } from '../../../shared/domain';
 import { themeColor } from '../../canvas/hidpi-canvas';
 import { formatAxisClock, formatAxisValue, formatMetricValue } from '../../format/units';
 import { alignSeries } from './align-series';
+import { drawSelectedBand, selectRangeOnDrag } from './chart-selection';
 
 export const METRICS_SYNC_KEY = 'parallax-metrics';
 const PALETTE = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
@@ -27,7 +28,6 @@ export interface MetricChartProps {
 function buildOptions(props: MetricChartProps, rangeRef: { current: TimeRange | null }, onSelect: { current: (r: TimeRange) => void }): uPlot.Options {
   const axisColor = themeColor('--text-muted', '#8a8f98');
   const gridColor = themeColor('--grid', 'rgba(255,255,255,0.06)');
-  const bandColor = themeColor('--range-band', 'rgba(78,156,255,0.16)');
   const font = `10px ${themeColor('--font-ui', 'system-ui, sans-serif')}`;
   const axis = { stroke: axisColor, font, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1, size: 4 } };
   return {
@@ -75,32 +75,8 @@ function buildOptions(props: MetricChartProps, rangeRef: { current: TimeRange | 
       })),
     ],
     hooks: {
-      setSelect: [
-        (u) => {
-          if (u.select.width < 3) return;
-          const fromS = u.posToVal(u.select.left, 'x');
-          const toS = u.posToVal(u.select.left + u.select.width, 'x');
-          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-          onSelect.current({ fromUs: Math.round(fromS * 1e6), toUs: Math.round(toS * 1e6) });
-        },
-      ],
-      draw: [
-        (u) => {
-          const range = rangeRef.current;
-          if (!range) return;
-          const ratio = window.devicePixelRatio || 1;
-          const left = Math.max(u.bbox.left, u.valToPos(range.fromUs / 1e6, 'x', true));
-          const right = Math.min(u.bbox.left + u.bbox.width, u.valToPos(range.toUs / 1e6, 'x', true));
-          if (right <= left) return;
-          u.ctx.save();
-          u.ctx.fillStyle = bandColor;
-          u.ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
-          u.ctx.fillStyle = themeColor('--accent', '#4e9cff');
-          u.ctx.fillRect(left, u.bbox.top, ratio, u.bbox.height);
-          u.ctx.fillRect(right - ratio, u.bbox.top, ratio, u.bbox.height);
-          u.ctx.restore();
-        },
-      ],
+      setSelect: [selectRangeOnDrag((range) => onSelect.current(range))],
+      draw: [drawSelectedBand(() => rangeRef.current)],
     },
   };
 }

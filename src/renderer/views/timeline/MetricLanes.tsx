@@ -7,6 +7,7 @@ import { HEADER_WIDTH } from '../../canvas/timeline-layout';
 import { formatMetricValue } from '../../format/units';
 import { useSelection } from '../../state/selection';
 import { alignSeries } from '../metrics/align-series';
+import { drawSelectedBand, selectRangeOnDrag } from '../metrics/chart-selection';
 import { lanePoints } from './lane-points';
 import { type ChartGroup, groupMetrics } from '../metrics/metric-groups';
 
@@ -44,8 +45,6 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
     const host = hostRef.current;
     if (!host) return;
     const shown = lanePoints(aligned, viewRef.current.fromUs / 1e6, viewRef.current.toUs / 1e6, widthRef.current);
-    const band = themeColor('--range-band', 'rgba(78,156,255,0.16)');
-    const accent = themeColor('--accent', '#4e9cff');
     const plot = new uPlot(
       {
         width: Math.max(50, widthPx),
@@ -57,15 +56,7 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
         axes: [{ show: false }, { show: false }],
         series: [{}, ...series.map((_one, i) => ({ stroke: themeColor(PALETTE[i]!, '#4e9cff'), width: 1, spanGaps: true, points: { show: false } }))],
         hooks: {
-          setSelect: [
-            (u) => {
-              if (u.select.width < 3) return;
-              const fromS = u.posToVal(u.select.left, 'x');
-              const toS = u.posToVal(u.select.left + u.select.width, 'x');
-              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-              setRange({ fromUs: Math.round(fromS * 1e6), toUs: Math.round(toS * 1e6) });
-            },
-          ],
+          setSelect: [selectRangeOnDrag(setRange)],
           setCursor: [
             (u) => {
               const index = u.cursor.idx;
@@ -76,20 +67,7 @@ function Lane({ group, widthPx, view, hoverUs, themeVersion }: LaneProps) {
               if (valueRef.current) valueRef.current.textContent = formatMetricValue(value ?? null, group.unit);
             },
           ],
-          draw: [
-            (u) => {
-              const selected = rangeRef.current;
-              if (!selected) return;
-              const left = Math.max(u.bbox.left, u.valToPos(selected.fromUs / 1e6, 'x', true));
-              const right = Math.min(u.bbox.left + u.bbox.width, u.valToPos(selected.toUs / 1e6, 'x', true));
-              if (right <= left) return;
-              u.ctx.fillStyle = band;
-              u.ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height);
-              u.ctx.fillStyle = accent;
-              u.ctx.fillRect(left, u.bbox.top, 1, u.bbox.height);
-              u.ctx.fillRect(right - 1, u.bbox.top, 1, u.bbox.height);
-            },
-          ],
+          draw: [drawSelectedBand(() => rangeRef.current)],
         },
       },
       [shown.xs, ...shown.ys] as uPlot.AlignedData,
