@@ -2,7 +2,7 @@
 // export of a long session holds a bounded amount. Rows keep the store's units (epoch µs). With a
 // redactor, text columns that may hold secrets are read through the same rules as bundles.
 import type { RedactionRule, Redactor } from '../../bundle/redaction';
-import type { LogLevel, LogRecord, MetricKind, SpanKind, ThreadInfo, TraceEventRecord } from '../../../../shared/domain';
+import type { LogLevel, LogRecord, MetricKind, MetricSeries, SpanKind, ThreadInfo, TraceEventRecord } from '../../../../shared/domain';
 import type { Store } from '../../store/store';
 
 export interface ExportSpan {
@@ -22,15 +22,8 @@ export interface ExportSpan {
 /** A stored log as exporters read it: the window's record without its row id or source-map position. */
 export type ExportLog = Omit<LogRecord, 'id' | 'generated'>;
 
-export interface ExportSeries {
-  id: number;
-  name: string;
-  unit: string;
-  kind: MetricKind;
-  labels: Record<string, string>;
-  source: string;
-  threadId: number;
-}
+/** A stored metric series as exporters read it: the window's series with its row id instead of its points. */
+export type ExportSeries = Omit<MetricSeries, 'timesUs' | 'values'> & { id: number };
 
 export type ExportTraceEvent = Omit<TraceEventRecord, 'id' | 'kind'>;
 
